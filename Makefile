@@ -1,0 +1,66 @@
+# TAP VPC developer commands. The README's two commands: `make local` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+CHECKOV_VENV := .venv-checkov
+PY := $(VENV)/bin/python
+# Node 22 from the pinned npm package `node` comes first: the machine's Node 20 is end-of-life.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export CDK_DISABLE_CLI_TELEMETRY := true
+export PYTHONDONTWRITEBYTECODE := 1
+# The machine's pip config names extra local indexes that may not exist; hide only that noise.
+PIP_QUIET := { grep -v "^WARNING: Location '" || true; }
+SUFFIX ?= $(or $(ENVIRONMENT_SUFFIX),dev)
+
+.PHONY: help setup lint unit test synth local local-down diff deploy docs cost bench clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed ## Install pinned Python and npm dependencies
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r requirements-dev.txt -c constraints.txt 2>&1 | $(PIP_QUIET)
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install -q -r requirements-checkov.txt 2>&1 | $(PIP_QUIET)
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: setup ## ruff (lint + format check) and mypy --strict
+	ruff check .
+	ruff format --check .
+	mypy
+
+unit: setup ## Unit tests only (no emulator)
+	pytest tests --ignore=tests/integration
+
+test: setup lint ## Everything CI runs: lint, unit, static checks, emulator deploy + integration
+	pytest
+
+synth: setup ## cdk synth through the pinned CLI -> cdk.out/TapVpcStack-<suffix>.template.json
+	cdk synth --quiet -c environmentSuffix=$(SUFFIX)
+	@echo "wrote cdk.out/TapVpcStack-$(SUFFIX).template.json"
+
+local: setup ## Start the local AWS emulator, deploy TapVpcStack-dev and the consumer, print outputs
+	$(PY) -m tools.local up
+
+local-down: setup ## Stop the local emulator
+	$(PY) -m tools.local down
+
+diff: setup ## cdk diff against the stack deployed by `make local`
+	$(PY) -m tools.local diff
+
+deploy: setup ## Deploy TapVpcStack-$(SUFFIX) to a real AWS account (needs credentials)
+	$(PY) -m tools.deploy_aws --suffix $(SUFFIX)
+
+clean: ## Remove build output (not the virtualenvs)
+	rm -rf cdk.out cdk.*.out .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml

@@ -1,0 +1,54 @@
+"""Shared fixtures: each configuration is synthesized once per session and shared."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from aws_cdk import App, Environment
+from aws_cdk.assertions import Template
+
+from tap_vpc.compliance import add_compliance_checks
+from tap_vpc.config import TapVpcConfig
+from tap_vpc.settings import load_config
+from tap_vpc.tap_vpc_stack import TapVpcStack
+from tests.cdk_context import project_context
+
+
+@functools.cache
+def synthesized(config: TapVpcConfig) -> tuple[TapVpcStack, Template]:
+    """Synthesize ``config`` with the four nag packs (a finding fails), once per session."""
+    app = App()
+    stack = TapVpcStack(app, config.stack_name, config=config, env=Environment(region=config.region))
+    add_compliance_checks(app)
+    return stack, Template.from_stack(stack)
+
+
+def synthesize(config: TapVpcConfig) -> Template:
+    """The template of ``config`` (see ``synthesized``)."""
+    return synthesized(config)[1]
+
+
+def config_for(**context: Any) -> TapVpcConfig:
+    """The config ``app.py`` would build from cdk.json plus ``-c`` ``context``."""
+    return load_config({**project_context(), **context})
+
+
+@pytest.fixture(scope="session")
+def default_config() -> TapVpcConfig:
+    """The built-in production topology, as ``TapVpcConfig()`` (no profile)."""
+    return TapVpcConfig()
+
+
+@pytest.fixture(scope="session")
+def template(default_config: TapVpcConfig) -> Template:
+    """Template of the built-in defaults: 3 AZs, NAT per AZ, 365 days, retained data."""
+    return synthesize(default_config)
+
+
+@pytest.fixture(scope="session")
+def template_json(template: Template) -> Mapping[str, Any]:
+    """The same template as a dict, for walking references."""
+    return template.to_json()

@@ -1,0 +1,66 @@
+"""Small queries over a synthesized template that follow references instead of hashed IDs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def resources_of(template: Mapping[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """Logical ID -> resource, for every resource of ``resource_type``."""
+    return {lid: res for lid, res in template["Resources"].items() if res["Type"] == resource_type}
+
+
+def by_path(template: Mapping[str, Any], suffix: str) -> tuple[str, dict[str, Any]]:
+    """The one resource whose ``aws:cdk:path`` ends with ``suffix``."""
+    matches = [
+        (lid, res)
+        for lid, res in template["Resources"].items()
+        if res.get("Metadata", {}).get("aws:cdk:path", "").endswith(suffix)
+    ]
+    assert len(matches) == 1, f"expected one resource at */{suffix}, found {[lid for lid, _ in matches]}"
+    return matches[0]
+
+
+def az_index(subnet: dict[str, Any]) -> int:
+    """The Fn::Select index of a subnet's AvailabilityZone."""
+    select = subnet["Properties"]["AvailabilityZone"]["Fn::Select"]
+    assert select[1] == {"Fn::GetAZs": ""}, "AZs must come from Fn::GetAZs, never hard-coded"
+    return int(select[0])
+
+
+def tag_value(resource: dict[str, Any], key: str) -> str | None:
+    """The value of tag ``key`` on ``resource``, or None."""
+    tags = resource["Properties"].get("Tags", [])
+    return next((tag["Value"] for tag in tags if tag["Key"] == key), None)
+
+
+def subnets_by_tier(template: Mapping[str, Any]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """Tier name (``aws-cdk:subnet-name`` tag) -> [(logical id, subnet)] in AZ order."""
+    tiers: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for lid, subnet in resources_of(template, "AWS::EC2::Subnet").items():
+        tier = tag_value(subnet, "aws-cdk:subnet-name")
+        assert tier is not None
+        tiers.setdefault(tier, []).append((lid, subnet))
+    return {tier: sorted(items, key=lambda item: az_index(item[1])) for tier, items in tiers.items()}
+
+
+def route_table_of(template: Mapping[str, Any], subnet_id: str) -> str:
+    """Logical ID of the route table associated with subnet ``subnet_id``."""
+    for assoc in resources_of(template, "AWS::EC2::SubnetRouteTableAssociation").values():
+        if assoc["Properties"]["SubnetId"] == {"Ref": subnet_id}:
+            return str(assoc["Properties"]["RouteTableId"]["Ref"])
+    raise AssertionError(f"no route table for {subnet_id}")
+
+
+def default_route(template: Mapping[str, Any], route_table_id: str) -> dict[str, Any]:
+    """Properties of the 0.0.0.0/0 route in ``route_table_id``."""
+    routes = [
+        route["Properties"]
+        for route in resources_of(template, "AWS::EC2::Route").values()
+        if route["Properties"]["RouteTableId"] == {"Ref": route_table_id}
+        and route["Properties"].get("DestinationCidrBlock") == "0.0.0.0/0"
+    ]
+    assert len(routes) == 1, f"{route_table_id} has {len(routes)} default routes"
+    route: dict[str, Any] = routes[0]
+    return route

@@ -1,0 +1,77 @@
+"""The real entry points as a user runs them: `python app.py` and `cdk synth` subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cdk_context import ROOT
+
+
+def run(command: list[str], outdir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in the project root with ``CDK_OUTDIR=outdir``."""
+    environment = {**os.environ, "CDK_OUTDIR": str(outdir), "CDK_DISABLE_CLI_TELEMETRY": "true", **env}
+    environment.pop("ENVIRONMENT_SUFFIX", None)
+    return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300, check=False)
+
+
+def context_json(**context: str) -> str:
+    """CDK_CONTEXT_JSON as the CLI passes it: cdk.json context merged with -c values."""
+    base = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return json.dumps({**base, **context})
+
+
+def test_python_app_rejects_300_with_one_block_and_writes_nothing(tmp_path: Path) -> None:
+    result = run(
+        [sys.executable, "app.py"], tmp_path, CDK_CONTEXT_JSON=context_json(flowLogMaxAggregationInterval="300")
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "TAP VPC configuration error: 1 invalid setting; nothing was synthesized.\n"
+        "  - flowLogMaxAggregationInterval = 300: AWS::EC2::FlowLog MaxAggregationInterval must be 60 or 600 "
+        "(seconds); CloudFormation rejects any other value at deploy time.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_python_app_lists_every_bad_key(tmp_path: Path) -> None:
+    result = run(
+        [sys.executable, "app.py"],
+        tmp_path,
+        CDK_CONTEXT_JSON=context_json(flowLogRetention="30", natGateways="0", region="mars"),
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n  - ") == 3
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_python_app_synthesizes_the_dev_stack(tmp_path: Path) -> None:
+    result = run([sys.executable, "app.py"], tmp_path, CDK_CONTEXT_JSON=context_json())
+    assert result.returncode == 0, result.stderr
+    template = json.loads((tmp_path / "TapVpcStack-dev.template.json").read_text())
+    assert template["Outputs"]["VpcId"]["Export"] == {"Name": "TapVpcStack-dev-VpcId"}
+    assert result.stderr == ""
+
+
+@pytest.mark.skipif(not (ROOT / "node_modules/.bin/cdk").exists(), reason="needs `make setup` (npm ci)")
+def test_cdk_synth_fails_on_300_naming_60_and_600(tmp_path: Path) -> None:
+    outdir = tmp_path / "cdk.out"
+    result = run(
+        ["node_modules/.bin/cdk", "synth", "--quiet", "-o", str(outdir), "-c", "flowLogMaxAggregationInterval=300"],
+        tmp_path,
+        PATH=f"{ROOT / 'node_modules/.bin'}:{os.environ['PATH']}",
+    )
+    assert result.returncode != 0
+    assert (
+        "flowLogMaxAggregationInterval = 300: AWS::EC2::FlowLog MaxAggregationInterval must be 60 or 600"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert not list(outdir.glob("*.template.json"))

@@ -1,0 +1,110 @@
+"""cdk-nag gates: four packs, zero findings, and only the acknowledgements the design needs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from aws_cdk import App, Environment, Validations
+from aws_cdk import aws_ec2 as ec2
+
+from tap_vpc import compliance
+from tap_vpc.compliance import PACK_PREFIXES, add_compliance_checks
+from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.tap_vpc_stack import TapVpcStack
+from tests.conftest import synthesized
+
+ACK_KEY = Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+
+
+def nag_findings(tmp_path: Path, config: TapVpcConfig, mutate: Callable[[TapVpcStack], None]) -> set[str]:
+    """Synthesize ``config`` after ``mutate`` and return the rule names the packs report."""
+    app = App(outdir=str(tmp_path))
+    stack = TapVpcStack(app, config.stack_name, config=config, env=Environment(region=config.region))
+    mutate(stack)
+    add_compliance_checks(app)
+    try:
+        app.synth()
+    except RuntimeError as error:
+        if "ValidationFailed" not in str(error):
+            raise
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    return {violation["ruleName"] for plugin in report["pluginReports"] for violation in plugin["violations"]}
+
+
+def acknowledged(construct: object) -> set[str]:
+    """Rule ids acknowledged directly on ``construct`` (not inherited)."""
+    entries = [entry for entry in construct.node.metadata if entry.type == ACK_KEY]  # type: ignore[attr-defined]
+    return {rule_id.split("::", 1)[-1] for entry in entries for rule_id in entry.data}
+
+
+def test_default_template_passes_all_four_packs(tmp_path: Path) -> None:
+    assert nag_findings(tmp_path, TapVpcConfig(), lambda stack: None) == set()
+
+
+def remove_flow_log(stack: TapVpcStack) -> None:
+    assert stack.node.try_remove_child("FlowLog")
+
+
+def test_removing_the_flow_log_fails_every_pack(tmp_path: Path) -> None:
+    findings = nag_findings(tmp_path, TapVpcConfig(), remove_flow_log)
+    assert {
+        "AwsSolutions-VPC7",
+        "NIST.800.53.R5-VPCFlowLogsEnabled",
+        "HIPAA.Security-VPCFlowLogsEnabled",
+        "PCI.DSS.321-VPCFlowLogsEnabled",
+    } <= findings
+
+
+def test_a_new_finding_fails_the_synth(tmp_path: Path) -> None:
+    def open_ssh(stack: TapVpcStack) -> None:
+        group = ec2.SecurityGroup(stack, "Bastion", vpc=stack.vpc, description="bastion")
+        group.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(22), "ssh")
+
+    findings = nag_findings(tmp_path, TapVpcConfig(), open_ssh)
+    assert "AwsSolutions-EC23" in findings
+    assert "NIST.800.53.R5-EC2RestrictedSSH" in findings
+
+
+def test_acknowledgements_sit_only_on_the_constructs_that_need_them() -> None:
+    stack, _ = synthesized(TapVpcConfig())
+    route_rules = {f"{pack}-VPCNoUnrestrictedRouteToIGW" for pack in PACK_PREFIXES[1:]}
+    for subnet in stack.vpc.public_subnets:
+        assert acknowledged(subnet) == route_rules
+    for subnet in stack.vpc.private_subnets:
+        assert acknowledged(subnet) == set()
+    assert acknowledged(stack.https_security_group) == {"AwsSolutions-EC23"}
+    assert acknowledged(stack.vpc) == set()
+    assert acknowledged(stack) == set()
+
+
+@pytest.mark.parametrize(
+    ("helper", "expected"),
+    [
+        ("acknowledge_public_internet_routes", "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW"),
+        ("acknowledge_open_https", "AwsSolutions-EC23"),
+    ],
+)
+def test_each_acknowledgement_is_needed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: str, expected: str
+) -> None:
+    monkeypatch.setattr(compliance, helper, lambda construct: None)
+    assert expected in nag_findings(tmp_path, TapVpcConfig(), lambda stack: None)
+
+
+def test_restricted_https_ingress_is_not_acknowledged() -> None:
+    stack, _ = synthesized(TapVpcConfig(https_ingress_cidrs=("10.20.0.0/16", "2001:db8::/32")))
+    assert acknowledged(stack.https_security_group) == set()
+
+
+@pytest.mark.parametrize("cidr", ["0.0.0.0/0", "::/0"])
+def test_open_https_from_either_family_is_acknowledged(cidr: str) -> None:
+    stack, _ = synthesized(TapVpcConfig(https_ingress_cidrs=(cidr,)))
+    assert acknowledged(stack.https_security_group) == {"AwsSolutions-EC23"}
+
+
+def test_emulator_target_acknowledges_the_default_sg_rule_on_the_vpc_only() -> None:
+    stack, _ = synthesized(TapVpcConfig(deploy_target=DeployTarget.EMULATOR))
+    assert acknowledged(stack.vpc) == {f"{pack}-VPCDefaultSecurityGroupClosed" for pack in PACK_PREFIXES[1:]}

@@ -1,0 +1,195 @@
+"""VpcFlowLog: the flow log, its encrypted log group, the key policy and the delivery role."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from aws_cdk import App, RemovalPolicy, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_logs as logs
+from aws_cdk.assertions import Match, Template
+
+from tap_vpc.config import TapVpcConfig
+from tap_vpc.errors import ConfigError
+from tap_vpc.flow_log import LOG_DELIVERY_ACTIONS, RETENTION_BY_DAYS, VpcFlowLog
+from tap_vpc.limits import LOG_RETENTION_DAYS
+from tests.conftest import synthesize
+from tests.template_helpers import resources_of
+
+LOG_GROUP_ARN = {
+    "Fn::Join": [
+        "",
+        [
+            "arn:",
+            {"Ref": "AWS::Partition"},
+            ":logs:",
+            {"Ref": "AWS::Region"},
+            ":",
+            {"Ref": "AWS::AccountId"},
+            ":log-group:/tap-vpc/dev/vpc-flow-logs",
+        ],
+    ]
+}
+
+
+def test_flow_log_covers_the_vpc_with_all_traffic_every_600s(template: Template) -> None:
+    template.resource_count_is("AWS::EC2::FlowLog", 1)
+    template.has_resource_properties(
+        "AWS::EC2::FlowLog",
+        {
+            "ResourceType": "VPC",
+            "ResourceId": {"Ref": Match.string_like_regexp("^Vpc")},
+            "TrafficType": "ALL",
+            "MaxAggregationInterval": 600,
+            "LogDestinationType": "cloud-watch-logs",
+            "LogGroupName": {"Ref": Match.string_like_regexp("^FlowLogLogGroup")},
+            "DeliverLogsPermissionArn": {"Fn::GetAtt": [Match.string_like_regexp("^FlowLogDeliveryRole"), "Arn"]},
+            "LogFormat": Match.absent(),
+        },
+    )
+
+
+def test_log_group_is_kms_encrypted_with_explicit_retention(template: Template) -> None:
+    template.has_resource(
+        "AWS::Logs::LogGroup",
+        {
+            "Properties": {
+                "LogGroupName": "/tap-vpc/dev/vpc-flow-logs",
+                "RetentionInDays": 365,
+                "KmsKeyId": {"Fn::GetAtt": [Match.string_like_regexp("^FlowLogKey"), "Arn"]},
+            },
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+        },
+    )
+
+
+def test_key_rotates_and_is_retained_by_default(template: Template) -> None:
+    template.has_resource(
+        "AWS::KMS::Key",
+        {"Properties": {"EnableKeyRotation": True}, "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"},
+    )
+    template.has_resource_properties("AWS::KMS::Alias", {"AliasName": "alias/tap-vpc/dev/vpc-flow-logs"})
+
+
+def test_key_policy_scopes_cloudwatch_logs_to_this_log_group(template_json: Mapping[str, Any]) -> None:
+    key = next(iter(resources_of(template_json, "AWS::KMS::Key").values()))
+    statement = next(
+        s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "AllowCloudWatchLogsForThisLogGroup"
+    )
+    assert statement["Principal"] == {
+        "Service": {"Fn::Join": ["", ["logs.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}
+    }
+    assert statement["Condition"] == {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": LOG_GROUP_ARN}}
+    assert set(statement["Action"]) >= {"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"}
+    assert not [action for action in statement["Action"] if "*" in action]
+
+
+def test_role_trusts_only_flow_logs_for_this_account(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::IAM::Role",
+        {
+            "RoleName": "TapVpcFlowLogs-dev-us-east-1",
+            "AssumeRolePolicyDocument": {
+                "Statement": [
+                    {
+                        "Action": "sts:AssumeRole",
+                        "Effect": "Allow",
+                        "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                        "Condition": {
+                            "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+                            "ArnLike": {"aws:SourceArn": Match.object_like({"Fn::Join": Match.any_value()})},
+                        },
+                    }
+                ]
+            },
+        },
+    )
+
+
+def test_delivery_permissions_sit_in_a_managed_policy_scoped_to_the_log_group(template_json: Mapping[str, Any]) -> None:
+    assert resources_of(template_json, "AWS::IAM::Policy") == {}
+    policies = list(resources_of(template_json, "AWS::IAM::ManagedPolicy").values())
+    assert len(policies) == 1
+    (statement,) = policies[0]["Properties"]["PolicyDocument"]["Statement"]
+    assert sorted(statement["Action"]) == sorted(LOG_DELIVERY_ACTIONS)
+    assert statement["Resource"] == {
+        "Fn::GetAtt": [next(iter(resources_of(template_json, "AWS::Logs::LogGroup"))), "Arn"]
+    }
+    role_id = next(
+        lid for lid in resources_of(template_json, "AWS::IAM::Role") if lid.startswith("FlowLogDeliveryRole")
+    )
+    assert policies[0]["Properties"]["Roles"] == [{"Ref": role_id}]
+    assert "Policies" not in template_json["Resources"][role_id]["Properties"]
+
+
+def test_flow_log_waits_for_its_permissions(template_json: Mapping[str, Any]) -> None:
+    flow_log = next(iter(resources_of(template_json, "AWS::EC2::FlowLog").values()))
+    assert any(dep.startswith("FlowLogDeliveryPolicy") for dep in flow_log["DependsOn"])
+
+
+def test_non_retained_environments_destroy_log_group_and_key() -> None:
+    template = synthesize(TapVpcConfig(retain_data=False, flow_log_retention_days=30))
+    for resource_type in ("AWS::Logs::LogGroup", "AWS::KMS::Key"):
+        template.has_resource(resource_type, {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"})
+    template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
+
+
+def test_custom_format_and_one_minute_interval() -> None:
+    log_format = "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action}"
+    config = TapVpcConfig(
+        flow_log_format=log_format, flow_log_max_aggregation_interval=60, flow_log_traffic_type="REJECT"
+    )
+    synthesize(config).has_resource_properties(
+        "AWS::EC2::FlowLog", {"LogFormat": log_format, "MaxAggregationInterval": 60, "TrafficType": "REJECT"}
+    )
+
+
+def test_every_allowed_retention_maps_to_the_same_number_of_days() -> None:
+    assert sorted(RETENTION_BY_DAYS) == sorted(LOG_RETENTION_DAYS)
+    stack = Stack(App(), "RetentionProbe")
+    vpc = ec2.Vpc(stack, "Vpc", nat_gateways=0, subnet_configuration=[])
+    for days in LOG_RETENTION_DAYS:
+        VpcFlowLog(stack, f"Log{days}", vpc=vpc, log_group_name=f"/probe/{days}", retention_days=days)
+    groups = resources_of(Template.from_stack(stack).to_json(), "AWS::Logs::LogGroup").values()
+    assert sorted(group["Properties"]["RetentionInDays"] for group in groups) == sorted(LOG_RETENTION_DAYS)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        (
+            {"max_aggregation_interval": 300},
+            "flowLogMaxAggregationInterval = 300: AWS::EC2::FlowLog MaxAggregationInterval must be 60 or 600",
+        ),
+        ({"traffic_type": "SOME"}, "flowLogTrafficType = 'SOME': must be one of ACCEPT, ALL, REJECT"),
+        ({"retention_days": 366}, "flowLogRetentionDays = 366"),
+        ({"log_format": "${srcaddr}  ${dstaddr}"}, "separated by single spaces"),
+    ],
+)
+def test_invalid_settings_fail_before_any_resource_is_built(kwargs: dict[str, Any], fragment: str) -> None:
+    stack = Stack(App(), "Probe")
+    vpc = ec2.Vpc(stack, "Vpc", nat_gateways=0, subnet_configuration=[])
+    with pytest.raises(ConfigError, match=None) as caught:
+        VpcFlowLog(stack, "FlowLog", vpc=vpc, log_group_name="/probe", removal_policy=RemovalPolicy.DESTROY, **kwargs)
+    assert fragment in str(caught.value)
+    assert stack.node.try_find_child("FlowLog") is None
+
+
+def test_construct_exposes_its_parts() -> None:
+    stack = Stack(App(), "Parts")
+    vpc = ec2.Vpc(stack, "Vpc", nat_gateways=0, subnet_configuration=[])
+    flow_log = VpcFlowLog(stack, "FlowLog", vpc=vpc, log_group_name="/parts")
+    default_child = flow_log.node.default_child
+    assert default_child is not None
+    assert default_child.node.path == "Parts/FlowLog/FlowLog/FlowLog"
+    assert isinstance(default_child, ec2.CfnFlowLog)
+    assert stack.resolve(flow_log.flow_log_id) == {"Ref": stack.get_logical_id(default_child)}
+    log_group = flow_log.log_group.node.default_child
+    assert isinstance(log_group, logs.CfnLogGroup)
+    assert stack.resolve(flow_log.log_group.log_group_name) == {"Ref": stack.get_logical_id(log_group)}
+    assert flow_log.key.node.path == "Parts/FlowLog/Key"
+    assert flow_log.role.node.path == "Parts/FlowLog/DeliveryRole"
+    assert flow_log.delivery_policy.node.path == "Parts/FlowLog/DeliveryPolicy"

@@ -1,0 +1,135 @@
+"""Reading context: types from `-c` strings, profiles, precedence and typo detection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.errors import ConfigError
+from tap_vpc.settings import SETTINGS, load_config
+from tests.cdk_context import project_context
+from tests.conftest import config_for
+
+
+def test_cdk_json_defaults_select_the_dev_profile() -> None:
+    config = config_for()
+    assert (config.environment_suffix, config.region) == ("dev", "us-east-1")
+    assert (config.flow_log_retention_days, config.retain_data, config.termination_protection) == (30, False, False)
+    assert (config.az_count, config.nat_gateways) == (3, 3)
+
+
+def test_prod_profile_retains_and_protects() -> None:
+    config = config_for(environmentSuffix="prod")
+    assert (config.flow_log_retention_days, config.retain_data, config.termination_protection) == (365, True, True)
+    assert config.nat_gateways == 3
+
+
+@pytest.mark.parametrize("suffix", ["pr123", "local"])
+def test_any_other_suffix_is_ephemeral(suffix: str) -> None:
+    config = config_for(environmentSuffix=suffix)
+    assert (config.flow_log_retention_days, config.retain_data, config.termination_protection) == (7, False, False)
+
+
+def test_precedence_builtin_then_profile_then_explicit_context() -> None:
+    assert TapVpcConfig().flow_log_retention_days == 365  # built-in
+    assert config_for().flow_log_retention_days == 30  # dev profile
+    assert config_for(flowLogRetentionDays="90").flow_log_retention_days == 90  # explicit -c
+
+
+def test_environment_variable_sets_the_suffix_unless_context_does() -> None:
+    context = project_context()
+    assert load_config(context, {"ENVIRONMENT_SUFFIX": "prod"}).environment_suffix == "prod"
+    both = {**context, "environmentSuffix": "pr9"}
+    assert load_config(both, {"ENVIRONMENT_SUFFIX": "prod"}).environment_suffix == "pr9"
+
+
+def test_region_is_never_read_from_the_shell() -> None:
+    assert load_config({}, {"AWS_REGION": "eu-west-1", "CDK_DEFAULT_REGION": "eu-west-1"}).region == "us-east-1"
+
+
+def test_command_line_strings_are_parsed() -> None:
+    config = config_for(
+        azCount="2",
+        natGateways="1",
+        publicSubnetCidrs="10.0.1.0/24, 10.0.2.0/24",
+        privateSubnetCidrs="10.0.11.0/24,10.0.12.0/24",
+        isolatedSubnetCidrs="10.0.21.0/24,10.0.22.0/24",
+        httpsIngressCidrs="10.0.0.0/8",
+        retainData="TRUE",
+        terminationProtection="false",
+        deployTarget="emulator",
+        tags="CostCenter=42, Owner=net=team",
+        flowLogFormat="${srcaddr} ${dstaddr}",
+        account="123456789012",
+    )
+    assert config.az_count == 2
+    assert config.public_subnet_cidrs == ("10.0.1.0/24", "10.0.2.0/24")
+    assert config.isolated_subnet_cidrs == ("10.0.21.0/24", "10.0.22.0/24")
+    assert config.https_ingress_cidrs == ("10.0.0.0/8",)
+    assert (config.retain_data, config.termination_protection) == (True, False)
+    assert config.deploy_target is DeployTarget.EMULATOR
+    assert config.tags == (("CostCenter", "42"), ("Owner", "net=team"))
+    assert config.account == "123456789012"
+
+
+def test_json_values_from_cdk_json_are_accepted() -> None:
+    config = config_for(
+        azCount=3, publicSubnetCidrs=["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"], tags={"A": "b"}, retainData=True
+    )
+    assert config.tags == (("A", "b"),)
+
+
+@pytest.mark.parametrize(
+    ("context", "message"),
+    [
+        ({"azCount": "three"}, "azCount = 'three': must be an integer."),
+        ({"azCount": True}, "azCount = True: must be an integer, not a boolean."),
+        ({"azCount": 2.5}, "azCount = 2.5: must be an integer."),
+        ({"retainData": "yes"}, "retainData = 'yes': must be true or false."),
+        ({"publicSubnetCidrs": 5}, "publicSubnetCidrs = 5: must be a list of strings or a comma-separated string."),
+        ({"tags": "Owner"}, "tags = 'Owner': must be an object of strings, or 'Key=Value,Key=Value'."),
+        ({"tags": ["a"]}, "tags = ['a']: must be an object of strings"),
+        ({"deployTarget": "localstack"}, "deployTarget = 'localstack': must be 'aws' or 'emulator'."),
+        ({"vpcCidr": 10}, "vpcCidr = 10: must be a string."),
+        (
+            {"flowLogRetention": "30"},
+            "flowLogRetention = '30': is not a TAP VPC setting; did you mean 'flowLogRetentionDays'?",
+        ),
+        ({"vpccidr": "10.0.0.0/16"}, "did you mean 'vpcCidr'?"),
+        ({"natGateway": "1"}, "did you mean 'natGateways'?"),
+        ({"flowLogInterval": "60"}, "did you mean 'flowLogMaxAggregationInterval'?"),
+        ({"tapVpcProfiles": []}, "tapVpcProfiles = []: must be an object of profile name -> settings."),
+        ({"tapVpcProfiles": {"ephemeral": 3}}, "tapVpcProfiles.ephemeral = 3: must be an object of settings."),
+        (
+            {"tapVpcProfiles": {"ephemeral": {"flowLogRetentionDay": 7}}},
+            "tapVpcProfiles.ephemeral.flowLogRetentionDay = 7: is not a profile setting; did you mean 'flowLogRetentionDays'?",
+        ),
+        (
+            {"tapVpcProfiles": {"ephemeral": {"environmentSuffix": "x"}}},
+            "tapVpcProfiles.ephemeral.environmentSuffix = 'x': is not a profile setting",
+        ),
+        (
+            {"flowLogMaxAggregationInterval": "300"},
+            "flowLogMaxAggregationInterval = 300: AWS::EC2::FlowLog MaxAggregationInterval must be 60 or 600",
+        ),
+    ],
+)
+def test_bad_context_is_reported(context: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config({**project_context(), **context}, {"ENVIRONMENT_SUFFIX": "ci"})
+    assert message in caught.value.render()
+
+
+def test_unrelated_context_keys_are_left_alone() -> None:
+    config = load_config({"@aws-cdk/core:someFlag": True, "cli-telemetry": False, "acknowledged-issue-numbers": [1]})
+    assert config == TapVpcConfig()
+
+
+def test_every_setting_documents_itself() -> None:
+    for setting in SETTINGS:
+        assert setting.key[0].islower()
+        assert "_" not in setting.key
+        assert setting.allowed
+        assert setting.description

@@ -1,0 +1,80 @@
+"""Stack-level behaviour: AZ selection, tags, description, termination protection."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aws_cdk import App
+
+from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.tap_vpc_stack import TapVpcStack
+from tests.conftest import synthesize
+from tests.template_helpers import resources_of, tag_value
+
+TAGGED_TYPES = (
+    "AWS::EC2::VPC",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::EIP",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::FlowLog",
+    "AWS::KMS::Key",
+    "AWS::Logs::LogGroup",
+    "AWS::IAM::Role",
+)
+
+
+def test_three_azs_without_account_or_hard_coded_names(default_config: TapVpcConfig) -> None:
+    stack = TapVpcStack(App(), "AzProbe", config=default_config)
+    assert [stack.resolve(az) for az in stack.availability_zones] == [
+        {"Fn::Select": [index, {"Fn::GetAZs": ""}]} for index in range(3)
+    ]
+
+
+def test_every_resource_carries_the_configured_tags(template_json: Mapping[str, Any]) -> None:
+    for resource_type in TAGGED_TYPES:
+        resources = resources_of(template_json, resource_type)
+        assert resources, resource_type
+        for logical_id, resource in resources.items():
+            if logical_id.startswith("CustomVpcRestrictDefaultSG"):
+                continue  # aws-cdk-lib's provider role sits outside the stack's tag scope
+            assert tag_value(resource, "Environment") == "dev", logical_id
+            assert tag_value(resource, "Project") == "PaymentGateway", logical_id
+            assert tag_value(resource, "ManagedBy") == "CDK", logical_id
+
+
+def test_name_tags_carry_the_suffix(template_json: Mapping[str, Any]) -> None:
+    for resource_type in ("AWS::EC2::VPC", "AWS::EC2::Subnet", "AWS::EC2::NatGateway", "AWS::EC2::SecurityGroup"):
+        for resource in resources_of(template_json, resource_type).values():
+            name = tag_value(resource, "Name")
+            assert name is not None
+            assert name.startswith("TapVpcStack-dev")
+
+
+def test_custom_tags_override_and_extend_defaults() -> None:
+    config = TapVpcConfig(environment_suffix="pr7", tags=(("CostCenter", "1234"), ("ManagedBy", "platform")))
+    vpc = next(iter(resources_of(synthesize(config).to_json(), "AWS::EC2::VPC").values()))
+    assert tag_value(vpc, "CostCenter") == "1234"
+    assert tag_value(vpc, "ManagedBy") == "platform"
+    assert tag_value(vpc, "Environment") == "pr7"
+
+
+def test_emulator_target_leaves_the_key_untagged_only() -> None:
+    template_json = synthesize(TapVpcConfig(deploy_target=DeployTarget.EMULATOR)).to_json()
+    key = next(iter(resources_of(template_json, "AWS::KMS::Key").values()))
+    assert "Tags" not in key["Properties"]
+    log_group = next(iter(resources_of(template_json, "AWS::Logs::LogGroup").values()))
+    assert tag_value(log_group, "Project") == "PaymentGateway"
+
+
+def test_termination_protection_follows_config() -> None:
+    protected = TapVpcStack(App(), "Protected", config=TapVpcConfig(termination_protection=True))
+    assert protected.termination_protection is True
+    assert TapVpcStack(App(), "Open", config=TapVpcConfig()).termination_protection is False
+
+
+def test_description_names_the_environment(template_json: Mapping[str, Any]) -> None:
+    assert template_json["Description"] == "TAP VPC network foundation (dev)"

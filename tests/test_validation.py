@@ -1,0 +1,170 @@
+"""Every synth-time rule: one parametrized case per rule, asserting the message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tap_vpc.config import TapVpcConfig
+from tap_vpc.errors import ConfigError
+from tap_vpc.validation import validate_config
+
+THREE_PUBLIC = ("10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24")
+
+CASES: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "interval-300",
+        {"flow_log_max_aggregation_interval": 300},
+        "flowLogMaxAggregationInterval = 300: AWS::EC2::FlowLog MaxAggregationInterval must be 60 or 600",
+    ),
+    ("interval-0", {"flow_log_max_aggregation_interval": 0}, "must be 60 or 600"),
+    ("traffic", {"flow_log_traffic_type": "all"}, "flowLogTrafficType = 'all': must be one of ACCEPT, ALL, REJECT"),
+    (
+        "retention",
+        {"flow_log_retention_days": 366},
+        "flowLogRetentionDays = 366: CloudWatch Logs accepts only these retention periods (days): 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.",
+    ),
+    ("format-empty", {"flow_log_format": " "}, "flowLogFormat = ' ': must name at least one field"),
+    ("format-unknown", {"flow_log_format": "${srcaddr} ${dstadr}"}, "unknown field 'dstadr'; did you mean 'dstaddr'?"),
+    ("format-unknown-no-hint", {"flow_log_format": "${zzzz}"}, "unknown field 'zzzz'."),
+    ("format-double-space", {"flow_log_format": "${srcaddr}  ${dstaddr}"}, "separated by single spaces"),
+    ("format-trailing", {"flow_log_format": "${srcaddr} "}, "no leading or trailing space"),
+    ("format-tab", {"flow_log_format": "${srcaddr}\t${dstaddr}"}, "separated by single spaces"),
+    ("format-bare-token", {"flow_log_format": "srcaddr"}, "token 'srcaddr' is not of the form '${field}'"),
+    ("vpc-malformed", {"vpc_cidr": "10.0.0.0/33"}, "vpcCidr = '10.0.0.0/33': is not a valid CIDR block"),
+    ("vpc-too-big", {"vpc_cidr": "10.0.0.0/8"}, "vpcCidr = '10.0.0.0/8': the prefix must be from /16 to /28"),
+    ("vpc-host", {"vpc_cidr": "10.0.0.1/16"}, "is a host address, not a network; did you mean 10.0.0.0/16?"),
+    ("vpc-ipv6", {"vpc_cidr": "2001:db8::/56"}, "must be an IPv4 CIDR block"),
+    (
+        "subnet-ipv6",
+        {"public_subnet_cidrs": ("2001:db8::/64", "10.0.2.0/24", "10.0.3.0/24")},
+        "publicSubnetCidrs = '2001:db8::/64': must be an IPv4 CIDR block",
+    ),
+    (
+        "subnet-malformed",
+        {"public_subnet_cidrs": ("10.0.1.0/24", "10.0.2.0", "nope")},
+        "publicSubnetCidrs = 'nope': is not a valid CIDR block",
+    ),
+    (
+        "subnet-outside",
+        {"public_subnet_cidrs": ("10.1.1.0/24", "10.0.2.0/24", "10.0.3.0/24")},
+        "publicSubnetCidrs = '10.1.1.0/24': is outside the VPC CIDR 10.0.0.0/16",
+    ),
+    (
+        "subnet-overlap",
+        {"private_subnet_cidrs": ("10.0.1.0/25", "10.0.12.0/24", "10.0.13.0/24")},
+        "privateSubnetCidrs = '10.0.1.0/25': overlaps 10.0.1.0/24 (publicSubnetCidrs)",
+    ),
+    (
+        "subnet-too-small",
+        {"public_subnet_cidrs": ("10.0.1.0/29", "10.0.2.0/24", "10.0.3.0/24")},
+        "publicSubnetCidrs = '10.0.1.0/29': the prefix must be from /16 to /28",
+    ),
+    (
+        "subnet-count",
+        {"private_subnet_cidrs": ("10.0.11.0/24", "10.0.12.0/24")},
+        "privateSubnetCidrs = '10.0.11.0/24,10.0.12.0/24': needs 3 CIDRs (one per AZ, azCount=3), got 2",
+    ),
+    (
+        "isolated-count",
+        {"isolated_subnet_cidrs": ("10.0.21.0/24",)},
+        "isolatedSubnetCidrs = '10.0.21.0/24': needs 0 or 3 CIDRs",
+    ),
+    (
+        "az-count-high",
+        {"az_count": 4},
+        "azCount = 4: must be 1 to 3. The template picks AZs with Fn::Select over Fn::GetAZs",
+    ),
+    ("az-count-zero", {"az_count": 0}, "azCount = 0: must be 1 to 3"),
+    ("nat-negative", {"nat_gateways": -1}, "natGateways = -1: must be between 1 and azCount (3)"),
+    ("nat-too-many", {"nat_gateways": 4}, "natGateways = 4: must be between 1 and azCount (3)"),
+    (
+        "nat-zero",
+        {"nat_gateways": 0},
+        "natGateways = 0: the private subnets route to the internet through NAT gateways, so at least 1 is needed. For subnets with no internet route, use isolatedSubnetCidrs instead.",
+    ),
+    ("suffix-upper", {"environment_suffix": "Prod"}, "environmentSuffix = 'Prod': must be lowercase"),
+    (
+        "suffix-underscore",
+        {"environment_suffix": "pr_5"},
+        "environmentSuffix = 'pr_5': must not contain '_': CloudFormation stack and export names allow only letters, digits and '-'",
+    ),
+    ("suffix-chars", {"environment_suffix": "pr.5"}, "environmentSuffix = 'pr.5': must be 1 or more of [a-z0-9-]"),
+    ("suffix-empty", {"environment_suffix": ""}, "environmentSuffix = '': must be 1 or more"),
+    (
+        "suffix-long",
+        {"environment_suffix": "a" * 40},
+        "environmentSuffix = '"
+        + "a" * 40
+        + "': is 40 characters; at most 39 fit, because the IAM role name 'TapVpcFlowLogs-<suffix>-us-east-1' must be at most 64 characters",
+    ),
+    (
+        "ingress-host",
+        {"https_ingress_cidrs": ("10.0.0.1/16",)},
+        "httpsIngressCidrs = '10.0.0.1/16': is a host address, not a network; did you mean 10.0.0.0/16?",
+    ),
+    (
+        "ingress-malformed",
+        {"https_ingress_cidrs": ("banana",)},
+        "httpsIngressCidrs = 'banana': is not a valid CIDR block",
+    ),
+    ("ingress-empty", {"https_ingress_cidrs": ()}, "httpsIngressCidrs = '': needs at least one CIDR"),
+    (
+        "tags-too-many",
+        {"tags": tuple((f"k{i}", "v") for i in range(48))},
+        "tags = '51 tags': AWS allows at most 50 tags",
+    ),
+    ("tag-key-long", {"tags": (("k" * 129, "v"),)}, "tag keys must be 1 to 128 characters (got 129)"),
+    ("tag-key-empty", {"tags": (("", "v"),)}, "tag keys must be 1 to 128 characters (got 0)"),
+    ("tag-value-long", {"tags": (("Owner", "v" * 257),)}, "tag values must be at most 256 characters (got 257)"),
+    ("tag-aws-prefix", {"tags": (("AWS:owner", "x"),)}, "tags = 'AWS:owner': the 'aws:' prefix is reserved for AWS"),
+    ("region", {"region": "us-east"}, "region = 'us-east': must be an AWS region name such as us-east-1"),
+    ("account", {"account": "1234"}, "account = '1234': must be a 12-digit AWS account id"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "message"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_rule_rejects_with_a_message_naming_key_value_and_allowed(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        validate_config(TapVpcConfig(**overrides))
+    assert message in caught.value.render()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"flow_log_max_aggregation_interval": 60},
+        {"flow_log_format": "${version} ${account-id} ${ecs-task-id} ${traffic-path}"},
+        {"region": "us-gov-west-1", "account": "123456789012"},
+        {"region": "eu-central-2"},
+        {"environment_suffix": "a" * 39},
+        {"environment_suffix": "pr123"},
+        {"https_ingress_cidrs": ("10.0.0.0/8", "::/0")},
+        {"nat_gateways": 1},
+        {"tags": tuple((f"k{i}", "v") for i in range(47))},
+        {
+            "az_count": 1,
+            "nat_gateways": 1,
+            "public_subnet_cidrs": ("10.0.1.0/28",),
+            "private_subnet_cidrs": ("10.0.11.0/28",),
+        },
+    ],
+)
+def test_valid_settings_pass_unchanged(overrides: dict[str, Any]) -> None:
+    config = TapVpcConfig(**overrides)
+    assert validate_config(config) is config
+
+
+def test_every_problem_is_reported_in_one_run() -> None:
+    config = TapVpcConfig(
+        flow_log_max_aggregation_interval=300, flow_log_retention_days=2, region="moon", nat_gateways=9
+    )
+    with pytest.raises(ConfigError) as caught:
+        validate_config(config)
+    keys = [problem.key for problem in caught.value.problems]
+    assert keys == ["region", "natGateways", "flowLogMaxAggregationInterval", "flowLogRetentionDays"]
+    assert caught.value.render().startswith(
+        "TAP VPC configuration error: 4 invalid settings; nothing was synthesized.\n  - "
+    )

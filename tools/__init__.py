@@ -1,0 +1,1 @@
+"""Developer tooling: the local emulator, deploy helpers and generators (not shipped)."""
