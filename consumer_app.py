@@ -32,7 +32,7 @@ def main() -> int:
         f"TapVpcConsumer-{config.environment_suffix}",
         environment_suffix=config.environment_suffix,
         az_count=config.az_count,
-        # moto cannot create interface endpoints from CloudFormation reliably; see README.
+        # moto 5.2.5 fails to create interface endpoints from CloudFormation; see README.
         interface_endpoint=config.deploy_target is DeployTarget.AWS,
         env=Environment(account=config.account, region=config.region),
     )

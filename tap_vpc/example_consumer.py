@@ -12,9 +12,11 @@ from tap_vpc.imports import import_https_security_group, import_tap_vpc
 
 
 class ExampleConsumerStack(Stack):
-    """``TapVpcConsumer-<suffix>``: an app security group in the imported VPC, reachable from
-    the HTTPS tier, and (unless ``interface_endpoint`` is False) an SSM interface endpoint in the
-    imported private subnets. ``az_count`` must match the producer's (default 3).
+    """``TapVpcConsumer-<suffix>``: an example stack placed in an imported TAP VPC.
+
+    It holds an app security group reachable from the HTTPS tier and, unless
+    ``interface_endpoint`` is False, an SSM interface endpoint in the imported private subnets.
+    ``az_count`` must match the producer's (default 3).
     """
 
     def __init__(

@@ -32,6 +32,7 @@ def import_tap_vpc(scope: Construct, id_: str, *, environment_suffix: str, az_co
         vpc_cidr_block=imported("VpcCidr"),
         availability_zones=[Fn.select(index, zones) for index in range(az_count)],
         public_subnet_ids=[imported(f"PublicSubnet{number}Id") for number in numbers],
+        public_subnet_route_table_ids=[imported(f"PublicRouteTable{number}Id") for number in numbers],
         private_subnet_ids=[imported(f"PrivateSubnet{number}Id") for number in numbers],
         private_subnet_route_table_ids=[imported(f"PrivateRouteTable{number}Id") for number in numbers],
     )

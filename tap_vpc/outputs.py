@@ -43,6 +43,7 @@ def output_specs(config: TapVpcConfig) -> list[OutputSpec]:
         specs += [
             OutputSpec(f"PublicSubnet{number}Id", f"ID of the public subnet in AZ {number}"),
             OutputSpec(f"PrivateSubnet{number}Id", f"ID of the private subnet in AZ {number}"),
+            OutputSpec(f"PublicRouteTable{number}Id", f"ID of the route table of the public subnet in AZ {number}"),
             OutputSpec(f"PrivateRouteTable{number}Id", f"ID of the route table of the private subnet in AZ {number}"),
         ]
     if config.isolated_subnet_cidrs:

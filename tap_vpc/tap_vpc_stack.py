@@ -86,6 +86,7 @@ class TapVpcStack(Stack):
         for number, (public, private) in enumerate(zip(vpc.public_subnets, vpc.private_subnets, strict=True), 1):
             values[f"PublicSubnet{number}Id"] = public.subnet_id
             values[f"PrivateSubnet{number}Id"] = private.subnet_id
+            values[f"PublicRouteTable{number}Id"] = public.route_table.route_table_id
             values[f"PrivateRouteTable{number}Id"] = private.route_table.route_table_id
         if vpc.isolated_subnets:
             values["IsolatedSubnetIds"] = Fn.join(",", [subnet.subnet_id for subnet in vpc.isolated_subnets])

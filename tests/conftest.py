@@ -52,3 +52,19 @@ def template(default_config: TapVpcConfig) -> Template:
 def template_json(template: Template) -> Mapping[str, Any]:
     """The same template as a dict, for walking references."""
     return template.to_json()
+
+
+_SKIPPED_INTEGRATION: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Record integration tests that skipped (an xfail is not a skip)."""
+    if report.skipped and "integration" in report.keywords and not hasattr(report, "wasxfail"):
+        _SKIPPED_INTEGRATION.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run where integration tests skip is a failed run."""
+    if _SKIPPED_INTEGRATION:
+        print(f"\nintegration tests skipped, which counts as a failure: {_SKIPPED_INTEGRATION}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

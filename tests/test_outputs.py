@@ -11,7 +11,7 @@ from aws_cdk import Stack
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.outputs import add_outputs, export_name, output_specs
 from tests.conftest import synthesize
-from tests.template_helpers import resources_of, subnets_by_tier
+from tests.template_helpers import resources_of, route_table_of, subnets_by_tier
 
 SEED_OUTPUTS = {
     "VpcId",
@@ -23,7 +23,11 @@ SEED_OUTPUTS = {
     "SecurityGroupId",
     "FlowLogId",
 }
-PER_AZ = {f"{kind}{n}Id" for kind in ("PublicSubnet", "PrivateSubnet", "PrivateRouteTable") for n in (1, 2, 3)}
+PER_AZ = {
+    f"{kind}{n}Id"
+    for kind in ("PublicSubnet", "PrivateSubnet", "PublicRouteTable", "PrivateRouteTable")
+    for n in (1, 2, 3)
+}
 EXTRA = {"AvailabilityZones", "NatGatewayPublicIps", "FlowLogGroupName", "FlowLogGroupArn"}
 
 
@@ -42,6 +46,7 @@ def test_per_az_outputs_point_at_the_subnets_in_az_order(template_json: Mapping[
     tiers = subnets_by_tier(template_json)
     for number, (subnet_id, _) in enumerate(tiers["Public"], 1):
         assert outputs[f"PublicSubnet{number}Id"]["Value"] == {"Ref": subnet_id}
+        assert outputs[f"PublicRouteTable{number}Id"]["Value"] == {"Ref": route_table_of(template_json, subnet_id)}
     for number, (subnet_id, _) in enumerate(tiers["Private"], 1):
         assert outputs[f"PrivateSubnet{number}Id"]["Value"] == {"Ref": subnet_id}
         assoc = next(

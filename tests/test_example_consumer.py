@@ -1,0 +1,89 @@
+"""The consumer helper and example stack import exactly the contract's export names."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aws_cdk import App
+from aws_cdk.assertions import Annotations, Match, Template
+
+from tap_vpc.compliance import add_compliance_checks
+from tap_vpc.config import TapVpcConfig
+from tap_vpc.example_consumer import ExampleConsumerStack
+from tap_vpc.outputs import export_name, output_specs
+
+
+def imported_names(node: Any) -> Iterator[str]:
+    """Every Fn::ImportValue name in a template fragment."""
+    if isinstance(node, dict):
+        if "Fn::ImportValue" in node:
+            yield node["Fn::ImportValue"]
+        for value in node.values():
+            yield from imported_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from imported_names(value)
+
+
+def consumer(**kwargs: Any) -> tuple[ExampleConsumerStack, Template]:
+    app = App()
+    stack = ExampleConsumerStack(app, "TapVpcConsumer-pr5", environment_suffix="pr5", **kwargs)
+    add_compliance_checks(app)
+    return stack, Template.from_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def consumer_template() -> tuple[ExampleConsumerStack, Template]:
+    return consumer()
+
+
+def test_imports_only_contract_exports_of_its_environment(
+    consumer_template: tuple[ExampleConsumerStack, Template],
+) -> None:
+    _, template = consumer_template
+    contract = {export_name("pr5", spec.key) for spec in output_specs(TapVpcConfig(environment_suffix="pr5"))}
+    names = set(imported_names(template.to_json()))
+    assert names <= contract
+    assert names == {
+        export_name("pr5", key)
+        for key in [
+            "VpcId",
+            "SecurityGroupId",
+            "PrivateSubnet1Id",
+            "PrivateSubnet2Id",
+            "PrivateSubnet3Id",
+        ]
+    }
+
+
+def test_interface_endpoint_sits_in_the_imported_private_subnets(
+    consumer_template: tuple[ExampleConsumerStack, Template],
+) -> None:
+    _, template = consumer_template
+    template.has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        {
+            "VpcEndpointType": "Interface",
+            "VpcId": {"Fn::ImportValue": "TapVpcStack-pr5-VpcId"},
+            "SubnetIds": [{"Fn::ImportValue": f"TapVpcStack-pr5-PrivateSubnet{n}Id"} for n in (1, 2, 3)],
+        },
+    )
+    template.has_resource_properties(
+        "AWS::EC2::SecurityGroupIngress",
+        {"FromPort": 8443, "SourceSecurityGroupId": {"Fn::ImportValue": "TapVpcStack-pr5-SecurityGroupId"}},
+    )
+
+
+def test_import_helper_raises_no_warnings(consumer_template: tuple[ExampleConsumerStack, Template]) -> None:
+    stack, _ = consumer_template
+    assert Annotations.from_stack(stack).find_warning("*", Match.any_value()) == []
+
+
+def test_without_endpoint_only_the_app_group_is_created() -> None:
+    _, template = consumer(interface_endpoint=False)
+    template.resource_count_is("AWS::EC2::VPCEndpoint", 0)
+    template.resource_count_is("AWS::EC2::SecurityGroup", 1)
+    assert json.dumps(template.to_json()).count("Fn::ImportValue") == 2

@@ -1,0 +1,108 @@
+"""`make local`, `make local-down` and `make diff`: TAP VPC on a local AWS emulator.
+
+``up`` starts (or reuses) the emulator on loopback, bootstraps it, deploys TapVpcStack-<suffix>
+and the example consumer with the pinned CDK CLI, writes cfn-outputs/flat-outputs.json and prints
+the outputs. Running it again updates the stacks in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from tap_vpc.settings import load_config
+from tools import emulator
+from tools.cdk_cli import ROOT, cdk, deploy
+
+STATE_DIR = ROOT / ".local"
+PID_FILE = STATE_DIR / "emulator.pid"
+LOG_FILE = STATE_DIR / "emulator.log"
+OUTPUTS_DIR = ROOT / "cfn-outputs"
+DEFAULT_PORT = int(os.environ.get("TAP_VPC_EMULATOR_PORT", "4599"))
+EMULATOR_CONTEXT = {"deployTarget": "emulator"}
+
+
+def project_context(suffix: str) -> dict[str, object]:
+    """cdk.json context plus the emulator target and ``suffix``, as the CLI will pass it."""
+    context: dict[str, object] = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return {**context, **EMULATOR_CONTEXT, "environmentSuffix": suffix}
+
+
+def ensure_emulator(port: int) -> emulator.Emulator:
+    """Reuse the emulator from the pid file, or start one in the background."""
+    running = emulator.Emulator(port)
+    if running.is_up():
+        print(f"emulator: reusing moto server at {running.endpoint}")
+        return running
+    process = emulator.start(port, LOG_FILE)
+    PID_FILE.write_text(f"{process.pid} {port}\n")
+    print(f"emulator: started moto server at {running.endpoint} (pid {process.pid}, log {LOG_FILE})")
+    return running
+
+
+def up(suffix: str, port: int) -> dict[str, str]:
+    """Deploy producer and consumer to the emulator; return the producer's flat outputs."""
+    config = load_config(project_context(suffix))
+    server = ensure_emulator(port)
+    env = server.environment(config.region)
+    print("emulator: deployTarget=emulator leaves out the default-SG lock-down Lambda (moto cannot run it)")
+    cdk(["bootstrap", f"aws://{emulator.EMULATOR_ACCOUNT}/{config.region}", "-c", f"environmentSuffix={suffix}"], env)
+    context = {**EMULATOR_CONTEXT, "environmentSuffix": suffix}
+    OUTPUTS_DIR.mkdir(exist_ok=True)
+    outputs = deploy(config.stack_name, env=env, context=context, outputs_file=STATE_DIR / "producer-outputs.json")
+    (OUTPUTS_DIR / "flat-outputs.json").write_text(json.dumps(outputs, indent=2, sort_keys=True) + "\n")
+    consumer = deploy(
+        f"TapVpcConsumer-{suffix}",
+        env=env,
+        context=context,
+        outputs_file=STATE_DIR / "consumer-outputs.json",
+        consumer=True,
+    )
+    print_table(config.stack_name, outputs)
+    print_table(f"TapVpcConsumer-{suffix}", consumer)
+    print(f"\nwrote {OUTPUTS_DIR / 'flat-outputs.json'}; stop the emulator with `make local-down`")
+    return outputs
+
+
+def print_table(title: str, outputs: dict[str, str]) -> None:
+    """Print ``outputs`` as a two-column table."""
+    width = max(len(key) for key in outputs)
+    print(f"\n{title} outputs")
+    print(f"{'OutputKey'.ljust(width)}  Value")
+    print(f"{'-' * width}  {'-' * 40}")
+    for key in sorted(outputs):
+        print(f"{key.ljust(width)}  {outputs[key]}")
+
+
+def diff(suffix: str, port: int) -> None:
+    """`cdk diff` of the local stack against what `make local` deployed."""
+    config = load_config(project_context(suffix))
+    server = emulator.Emulator(port)
+    if not server.is_up():
+        sys.exit(f"no emulator at {server.endpoint}: run `make local` first")
+    cdk(
+        ["diff", config.stack_name, "--fail", "-c", "deployTarget=emulator", "-c", f"environmentSuffix={suffix}"],
+        server.environment(config.region),
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command-line entry: ``python -m tools.local {up,down,diff}``."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["up", "down", "diff"])
+    parser.add_argument("--suffix", default=os.environ.get("ENVIRONMENT_SUFFIX", "dev"))
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    args = parser.parse_args(argv)
+    STATE_DIR.mkdir(exist_ok=True)
+    if args.command == "up":
+        up(args.suffix, args.port)
+    elif args.command == "diff":
+        diff(args.suffix, args.port)
+    else:
+        print("emulator stopped" if emulator.stop_pid(PID_FILE) else "no emulator was running")
+
+
+if __name__ == "__main__":
+    main()
