@@ -14,7 +14,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PIP_QUIET := { grep -v "^WARNING: Location '" || true; }
 SUFFIX ?= $(or $(ENVIRONMENT_SUFFIX),dev)
 
-.PHONY: help setup lint unit test synth local local-down diff deploy docs cost bench clean
+.PHONY: help setup lint unit test synth local local-down diff deploy golden clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -64,3 +64,6 @@ deploy: setup ## Deploy TapVpcStack-$(SUFFIX) to a real AWS account (needs crede
 
 clean: ## Remove build output (not the virtualenvs)
 	rm -rf cdk.out cdk.*.out .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml
+
+golden: setup ## Accept a deliberate change of exports or logical IDs: rewrite contract/*.json (review the diff!)
+	$(PY) -m tools.golden

@@ -137,7 +137,6 @@ class VpcFlowLog(Construct):
             retention=RETENTION_BY_DAYS[retention_days],
             removal_policy=removal_policy,
         )
-        self.log_group.node.add_dependency(self.key)
 
         self.role = iam.Role(
             self,

@@ -52,6 +52,7 @@ class TapVpcStack(Stack):
             key_alias=config.flow_log_key_alias,
         )
         self._acknowledge_design_findings()
+        compliance.annotate_default_sg_lockdown_provider(self)
         self.outputs = add_outputs(self, config, self._output_values())
 
     @property

@@ -1,0 +1,74 @@
+"""cfn-lint and checkov on the template of every profile: zero errors, warnings and failures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tap_vpc.compliance import CHECKOV_LOCKDOWN_SKIPS
+from tap_vpc.config import DeployTarget, TapVpcConfig
+from tests.cdk_context import ROOT
+from tests.conftest import config_for, synthesize
+
+PROFILES: dict[str, TapVpcConfig] = {
+    "dev": config_for(),
+    "prod": config_for(environmentSuffix="prod"),
+    "ephemeral": config_for(environmentSuffix="pr1"),
+    "emulator": config_for(deployTarget="emulator"),
+    "isolated-single-nat": config_for(natGateways="1", isolatedSubnetCidrs="10.0.21.0/24,10.0.22.0/24,10.0.23.0/24"),
+}
+CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
+
+
+@pytest.fixture(scope="module")
+def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("templates")
+    for name, config in PROFILES.items():
+        (directory / f"{name}.template.json").write_text(json.dumps(synthesize(config).to_json()))
+    return directory
+
+
+def test_cfn_lint_reports_nothing_on_any_profile(template_dir: Path) -> None:
+    templates = sorted(str(path) for path in template_dir.glob("*.template.json"))
+    assert len(templates) == len(PROFILES)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("cfn-lint")), *templates], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout
+
+
+def test_checkov_finds_no_failure_on_any_profile(template_dir: Path) -> None:
+    result = subprocess.run(
+        [str(CHECKOV), "-d", str(template_dir), "--framework", "cloudformation", "--skip-download", "-o", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(result.stdout)
+    summary = report["summary"]
+    assert summary["failed"] == 0, [c["check_id"] for c in report["results"]["failed_checks"]]
+    assert summary["passed"] > 0
+    skipped = sorted({(c["check_id"], c["resource"]) for c in report["results"]["skipped_checks"]})
+    assert skipped == sorted(
+        (check, "AWS::Lambda::Function.CustomVpcRestrictDefaultSGCustomResourceProviderHandlerDC833E5E")
+        for check in CHECKOV_LOCKDOWN_SKIPS
+    )
+
+
+def test_every_checkov_skip_carries_its_reason_in_the_template() -> None:
+    resources = synthesize(TapVpcConfig()).to_json()["Resources"]
+    skips = [
+        skip
+        for resource in resources.values()
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    ]
+    assert skips == [{"id": check, "comment": reason} for check, reason in CHECKOV_LOCKDOWN_SKIPS.items()]
+
+
+def test_emulator_template_has_no_lockdown_provider_to_annotate() -> None:
+    resources = synthesize(TapVpcConfig(deploy_target=DeployTarget.EMULATOR)).to_json()["Resources"]
+    assert not [lid for lid in resources if lid.startswith("CustomVpcRestrictDefaultSG")]

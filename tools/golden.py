@@ -1,0 +1,95 @@
+"""Write the guard-rail files the test suite enforces: `make golden`.
+
+- contract/exports.json: every export name (as a pattern over the suffix), its meaning and the
+  template value it resolves to (so re-pointing an export is caught);
+- contract/logical-ids.json: logical IDs of the resources whose replacement disrupts service or
+  loses data, for the dev and prod profiles.
+Run it only to accept a change deliberately; review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import App, Environment
+from aws_cdk.assertions import Template
+
+from tap_vpc.config import TapVpcConfig
+from tap_vpc.outputs import output_specs
+from tap_vpc.settings import load_config
+from tap_vpc.tap_vpc_stack import TapVpcStack
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT_FILE = ROOT / "contract" / "exports.json"
+LOGICAL_IDS_FILE = ROOT / "contract" / "logical-ids.json"
+SUFFIX_PLACEHOLDER = "{environmentSuffix}"
+GUARDED_PROFILES = ("dev", "prod")
+
+#: Replacing any of these would disrupt traffic or lose data.
+STATEFUL_TYPES = (
+    "AWS::EC2::VPC",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::EIP",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::FlowLog",
+    "AWS::Logs::LogGroup",
+    "AWS::KMS::Key",
+)
+
+
+def profile_config(suffix: str) -> TapVpcConfig:
+    """The config `cdk synth -c environmentSuffix=<suffix>` builds from cdk.json."""
+    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return load_config({**context, "environmentSuffix": suffix})
+
+
+def template_of(config: TapVpcConfig) -> Mapping[str, Any]:
+    """Synthesize ``config`` (no nag packs: the guard rails only read the template)."""
+    app = App()
+    stack = TapVpcStack(app, config.stack_name, config=config, env=Environment(region=config.region))
+    return Template.from_stack(stack).to_json()
+
+
+def export_contract(config: TapVpcConfig, template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Export-name pattern -> {meaning, value} for ``template``."""
+    outputs = template["Outputs"]
+    contract = {}
+    for spec in output_specs(config):
+        output = outputs[spec.key]
+        pattern = output["Export"]["Name"].replace(config.environment_suffix, SUFFIX_PLACEHOLDER, 1)
+        contract[pattern] = {"meaning": spec.description, "value": output["Value"]}
+    return contract
+
+
+def stateful_logical_ids(template: Mapping[str, Any]) -> dict[str, str]:
+    """Logical ID -> type for every resource of ``STATEFUL_TYPES``."""
+    return {
+        logical_id: resource["Type"]
+        for logical_id, resource in sorted(template["Resources"].items())
+        if resource["Type"] in STATEFUL_TYPES
+    }
+
+
+def write(path: Path, data: Any) -> None:
+    """Write ``data`` as stable, reviewable JSON."""
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def main() -> None:
+    """Regenerate both files from the dev and prod profiles."""
+    templates = {suffix: (profile_config(suffix), template_of(profile_config(suffix))) for suffix in GUARDED_PROFILES}
+    config, template = templates["dev"]
+    write(CONTRACT_FILE, export_contract(config, template))
+    write(LOGICAL_IDS_FILE, {suffix: stateful_logical_ids(template) for suffix, (_, template) in templates.items()})
+    print(f"wrote {CONTRACT_FILE.relative_to(ROOT)} and {LOGICAL_IDS_FILE.relative_to(ROOT)}; review the diff")
+
+
+if __name__ == "__main__":
+    main()
