@@ -83,7 +83,16 @@ def diff(suffix: str, port: int) -> None:
     if not server.is_up():
         sys.exit(f"no emulator at {server.endpoint}: run `make local` first")
     cdk(
-        ["diff", config.stack_name, "--fail", "-c", "deployTarget=emulator", "-c", f"environmentSuffix={suffix}"],
+        [
+            "diff",
+            config.stack_name,
+            "--method=template",
+            "--fail",
+            "-c",
+            "deployTarget=emulator",
+            "-c",
+            f"environmentSuffix={suffix}",
+        ],
         server.environment(config.region),
     )
 
