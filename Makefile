@@ -22,18 +22,21 @@ help: ## List the commands
 setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed ## Install pinned Python and npm dependencies
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
-	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q -r requirements-dev.txt -c constraints.txt 2>&1 | $(PIP_QUIET)
-	touch $@
+	@echo "setup: installing pinned Python packages into $(VENV)"
+	@python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install -q -r requirements-dev.txt -c constraints.txt 2>&1 | $(PIP_QUIET)
+	@touch $@
 
-$(CHECKOV_VENV)/.installed: requirements-checkov.txt
-	python3 -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install -q -r requirements-checkov.txt 2>&1 | $(PIP_QUIET)
-	touch $@
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt constraints-checkov.txt
+	@echo "setup: installing pinned checkov into $(CHECKOV_VENV) (it pins its own boto3 and pytest)"
+	@python3 -m venv $(CHECKOV_VENV)
+	@$(CHECKOV_VENV)/bin/pip install -q -r requirements-checkov.txt -c constraints-checkov.txt 2>&1 | $(PIP_QUIET)
+	@touch $@
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@echo "setup: installing the pinned CDK CLI and Node 22 into node_modules"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 lint: setup ## ruff (lint + format check) and mypy --strict
 	ruff check .

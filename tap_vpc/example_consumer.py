@@ -11,6 +11,11 @@ from constructs import Construct
 from tap_vpc.imports import import_https_security_group, import_tap_vpc
 
 
+def consumer_stack_name(environment_suffix: str) -> str:
+    """Stack name of the example consumer for an environment: ``TapVpcConsumer-<suffix>``."""
+    return f"TapVpcConsumer-{environment_suffix}"
+
+
 class ExampleConsumerStack(Stack):
     """``TapVpcConsumer-<suffix>``: an example stack placed in an imported TAP VPC.
 

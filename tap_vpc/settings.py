@@ -19,7 +19,7 @@ from typing import Any
 
 from tap_vpc.config import DeployTarget, TapVpcConfig
 from tap_vpc.errors import ConfigError, ConfigProblem
-from tap_vpc.validation import RULES
+from tap_vpc.validation import config_problems
 
 PROFILES_KEY = "tapVpcProfiles"
 EPHEMERAL_PROFILE = "ephemeral"
@@ -257,7 +257,7 @@ def load_config(context: Mapping[str, Any], environ: Mapping[str, str] | None = 
             problems.append(ConfigProblem(key, raw, str(error)))
     config = TapVpcConfig(**values)
     # Values that did not parse keep their defaults here, so every other rule still reports.
-    problems += [problem for rule in RULES for problem in rule(config)]
+    problems += config_problems(config)
     if problems:
         raise ConfigError(problems)
     return config

@@ -27,10 +27,15 @@ _FLOW_LOG_TOKEN = re.compile(r"^\$\{([a-z0-9-]+)\}$")
 
 def validate_config(config: TapVpcConfig) -> TapVpcConfig:
     """Return ``config`` unchanged if valid; otherwise raise ``ConfigError`` listing every problem."""
-    problems = [problem for rule in RULES for problem in rule(config)]
+    problems = config_problems(config)
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def config_problems(config: TapVpcConfig) -> list[ConfigProblem]:
+    """Every problem any rule finds in ``config``, in rule order."""
+    return [problem for rule in RULES for problem in rule(config)]
 
 
 def check_flow_log(config: TapVpcConfig) -> list[ConfigProblem]:

@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from aws_cdk import App, Environment
 from aws_cdk.assertions import Template
 
-from tap_vpc.compliance import add_compliance_checks
 from tap_vpc.config import TapVpcConfig
-from tap_vpc.settings import load_config
-from tap_vpc.tap_vpc_stack import TapVpcStack
-from tests.cdk_context import project_context
-
-
-@functools.cache
-def synthesized(config: TapVpcConfig) -> tuple[TapVpcStack, Template]:
-    """Synthesize ``config`` with the four nag packs (a finding fails), once per session."""
-    app = App()
-    stack = TapVpcStack(app, config.stack_name, config=config, env=Environment(region=config.region))
-    add_compliance_checks(app)
-    return stack, Template.from_stack(stack)
-
-
-def synthesize(config: TapVpcConfig) -> Template:
-    """The template of ``config`` (see ``synthesized``)."""
-    return synthesized(config)[1]
-
-
-def config_for(**context: Any) -> TapVpcConfig:
-    """The config ``app.py`` would build from cdk.json plus ``-c`` ``context``."""
-    return load_config({**project_context(), **context})
+from tools.project import synthesize
 
 
 @pytest.fixture(scope="session")

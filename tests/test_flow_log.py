@@ -15,8 +15,8 @@ from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
 from tap_vpc.flow_log import LOG_DELIVERY_ACTIONS, RETENTION_BY_DAYS, VpcFlowLog
 from tap_vpc.limits import LOG_RETENTION_DAYS
-from tests.conftest import synthesize
 from tests.template_helpers import resources_of
+from tools.project import synthesize
 
 LOG_GROUP_ARN = {
     "Fn::Join": [

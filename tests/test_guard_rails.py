@@ -13,27 +13,26 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import synthesize
 from tools.golden import (
     CONTRACT_FILE,
     GUARDED_PROFILES,
     LOGICAL_IDS_FILE,
     export_contract,
-    profile_config,
     stateful_logical_ids,
 )
+from tools.project import config_for, synthesize
 
 HOW_TO_ACCEPT = "If this is deliberate, run `make golden`, review the diff of contract/, and say why in the commit."
 
 
 @pytest.fixture(scope="module")
 def profile_templates() -> dict[str, Mapping[str, Any]]:
-    return {suffix: synthesize(profile_config(suffix)).to_json() for suffix in GUARDED_PROFILES}
+    return {suffix: synthesize(config_for(environmentSuffix=suffix)).to_json() for suffix in GUARDED_PROFILES}
 
 
 def test_exports_match_the_checked_in_contract(profile_templates: dict[str, Mapping[str, Any]]) -> None:
     contract = json.loads(CONTRACT_FILE.read_text())
-    actual = export_contract(profile_config("dev"), profile_templates["dev"])
+    actual = export_contract(config_for(environmentSuffix="dev"), profile_templates["dev"])
     removed = sorted(set(contract) - set(actual))
     added = sorted(set(actual) - set(contract))
     repointed = sorted(name for name in set(contract) & set(actual) if contract[name]["value"] != actual[name]["value"])

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from tap_vpc.config import TapVpcConfig
-from tests.conftest import synthesize
 from tests.template_helpers import resources_of
+from tools.project import synthesize
 
 
 def test_only_tcp_443_in_from_anywhere_by_default(template_json: Mapping[str, Any]) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 from aws_cdk.assertions import Match, Template
 
 from tap_vpc.config import DeployTarget, TapVpcConfig
-from tests.conftest import synthesize
 from tests.template_helpers import (
     az_index,
     default_route,
@@ -16,6 +15,7 @@ from tests.template_helpers import (
     route_table_of,
     subnets_by_tier,
 )
+from tools.project import synthesize
 
 
 def test_vpc_cidr_and_dns(template: Template) -> None:
@@ -78,9 +78,7 @@ def test_public_subnets_route_to_the_internet_gateway(template_json: Mapping[str
 
 
 def test_gateway_endpoints_on_private_route_tables(template_json: Mapping[str, Any]) -> None:
-    private_tables = sorted(
-        {"Ref": route_table_of(template_json, sid)}["Ref"] for sid, _ in subnets_by_tier(template_json)["Private"]
-    )
+    private_tables = sorted(route_table_of(template_json, sid) for sid, _ in subnets_by_tier(template_json)["Private"])
     endpoints = resources_of(template_json, "AWS::EC2::VPCEndpoint").values()
     services = {}
     for endpoint in endpoints:

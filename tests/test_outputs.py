@@ -10,8 +10,8 @@ from aws_cdk import Stack
 
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.outputs import add_outputs, export_name, output_specs
-from tests.conftest import synthesize
 from tests.template_helpers import resources_of, route_table_of, subnets_by_tier
+from tools.project import synthesize
 
 SEED_OUTPUTS = {
     "VpcId",

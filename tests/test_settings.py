@@ -9,8 +9,7 @@ import pytest
 from tap_vpc.config import DeployTarget, TapVpcConfig
 from tap_vpc.errors import ConfigError
 from tap_vpc.settings import SETTINGS, load_config
-from tests.cdk_context import project_context
-from tests.conftest import config_for
+from tools.project import cdk_json_context, config_for
 
 
 def test_cdk_json_defaults_select_the_dev_profile() -> None:
@@ -39,7 +38,7 @@ def test_precedence_builtin_then_profile_then_explicit_context() -> None:
 
 
 def test_environment_variable_sets_the_suffix_unless_context_does() -> None:
-    context = project_context()
+    context = cdk_json_context()
     assert load_config(context, {"ENVIRONMENT_SUFFIX": "prod"}).environment_suffix == "prod"
     both = {**context, "environmentSuffix": "pr9"}
     assert load_config(both, {"ENVIRONMENT_SUFFIX": "prod"}).environment_suffix == "pr9"
@@ -118,7 +117,7 @@ def test_json_values_from_cdk_json_are_accepted() -> None:
 )
 def test_bad_context_is_reported(context: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        load_config({**project_context(), **context}, {"ENVIRONMENT_SUFFIX": "ci"})
+        load_config({**cdk_json_context(), **context}, {"ENVIRONMENT_SUFFIX": "ci"})
     assert message in caught.value.render()
 
 

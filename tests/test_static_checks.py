@@ -11,8 +11,7 @@ import pytest
 
 from tap_vpc.compliance import CHECKOV_LOCKDOWN_SKIPS
 from tap_vpc.config import DeployTarget, TapVpcConfig
-from tests.cdk_context import ROOT
-from tests.conftest import config_for, synthesize
+from tools.project import ROOT, config_for, synthesize
 
 PROFILES: dict[str, TapVpcConfig] = {
     "dev": config_for(),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cdk_context import ROOT
+from tools.project import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 

@@ -3,7 +3,8 @@
 Facts that shape this module (checked with moto 5.2.5, see README):
 - clients must use ``http://localhost:PORT`` (not 127.0.0.1): moto finds the CDK template bucket
   from the URL's host name;
-- there is no working ``cdk destroy``; ``reset`` wipes every resource instead.
+- there is no working ``cdk destroy``; stopping the server (or ``POST /moto-api/reset``) wipes
+  every resource instead.
 """
 
 from __future__ import annotations
@@ -53,12 +54,6 @@ class Emulator:
                 return True
         except (urllib.error.URLError, OSError):
             return False
-
-    def reset(self) -> None:
-        """Delete every emulated resource (the emulator's stand-in for `cdk destroy`)."""
-        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
 
 
 def free_port() -> int:

@@ -14,15 +14,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import App, Environment
-from aws_cdk.assertions import Template
-
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.outputs import output_specs
-from tap_vpc.settings import load_config
-from tap_vpc.tap_vpc_stack import TapVpcStack
+from tools.project import ROOT, config_for, synthesize
 
-ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_FILE = ROOT / "contract" / "exports.json"
 LOGICAL_IDS_FILE = ROOT / "contract" / "logical-ids.json"
 SUFFIX_PLACEHOLDER = "{environmentSuffix}"
@@ -41,19 +36,6 @@ STATEFUL_TYPES = (
     "AWS::Logs::LogGroup",
     "AWS::KMS::Key",
 )
-
-
-def profile_config(suffix: str) -> TapVpcConfig:
-    """The config `cdk synth -c environmentSuffix=<suffix>` builds from cdk.json."""
-    context = json.loads((ROOT / "cdk.json").read_text())["context"]
-    return load_config({**context, "environmentSuffix": suffix})
-
-
-def template_of(config: TapVpcConfig) -> Mapping[str, Any]:
-    """Synthesize ``config`` (no nag packs: the guard rails only read the template)."""
-    app = App()
-    stack = TapVpcStack(app, config.stack_name, config=config, env=Environment(region=config.region))
-    return Template.from_stack(stack).to_json()
 
 
 def export_contract(config: TapVpcConfig, template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -84,10 +66,10 @@ def write(path: Path, data: Any) -> None:
 
 def main() -> None:
     """Regenerate both files from the dev and prod profiles."""
-    templates = {suffix: (profile_config(suffix), template_of(profile_config(suffix))) for suffix in GUARDED_PROFILES}
-    config, template = templates["dev"]
-    write(CONTRACT_FILE, export_contract(config, template))
-    write(LOGICAL_IDS_FILE, {suffix: stateful_logical_ids(template) for suffix, (_, template) in templates.items()})
+    configs = {suffix: config_for(environmentSuffix=suffix) for suffix in GUARDED_PROFILES}
+    templates = {suffix: synthesize(config).to_json() for suffix, config in configs.items()}
+    write(CONTRACT_FILE, export_contract(configs["dev"], templates["dev"]))
+    write(LOGICAL_IDS_FILE, {suffix: stateful_logical_ids(template) for suffix, template in templates.items()})
     print(f"wrote {CONTRACT_FILE.relative_to(ROOT)} and {LOGICAL_IDS_FILE.relative_to(ROOT)}; review the diff")
 
 

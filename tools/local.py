@@ -12,22 +12,21 @@ import json
 import os
 import sys
 
-from tap_vpc.settings import load_config
+from tap_vpc.example_consumer import consumer_stack_name
 from tools import emulator
-from tools.cdk_cli import ROOT, cdk, deploy
+from tools.cdk_cli import cdk, context_args, deploy_to_emulator
+from tools.project import ROOT, config_for
 
 STATE_DIR = ROOT / ".local"
 PID_FILE = STATE_DIR / "emulator.pid"
 LOG_FILE = STATE_DIR / "emulator.log"
 OUTPUTS_DIR = ROOT / "cfn-outputs"
 DEFAULT_PORT = int(os.environ.get("TAP_VPC_EMULATOR_PORT", "4599"))
-EMULATOR_CONTEXT = {"deployTarget": "emulator"}
 
 
-def project_context(suffix: str) -> dict[str, object]:
-    """cdk.json context plus the emulator target and ``suffix``, as the CLI will pass it."""
-    context: dict[str, object] = json.loads((ROOT / "cdk.json").read_text())["context"]
-    return {**context, **EMULATOR_CONTEXT, "environmentSuffix": suffix}
+def emulator_context(suffix: str) -> dict[str, str]:
+    """The ``-c`` values of the emulator target for ``suffix``."""
+    return {"deployTarget": "emulator", "environmentSuffix": suffix}
 
 
 def ensure_emulator(port: int) -> emulator.Emulator:
@@ -44,24 +43,11 @@ def ensure_emulator(port: int) -> emulator.Emulator:
 
 def up(suffix: str, port: int) -> dict[str, str]:
     """Deploy producer and consumer to the emulator; return the producer's flat outputs."""
-    config = load_config(project_context(suffix))
-    server = ensure_emulator(port)
-    env = server.environment(config.region)
-    print("emulator: deployTarget=emulator leaves out the default-SG lock-down Lambda (moto cannot run it)")
-    cdk(["bootstrap", f"aws://{emulator.EMULATOR_ACCOUNT}/{config.region}", "-c", f"environmentSuffix={suffix}"], env)
-    context = {**EMULATOR_CONTEXT, "environmentSuffix": suffix}
+    config, outputs, consumer = deploy_to_emulator(ensure_emulator(port), emulator_context(suffix), STATE_DIR)
     OUTPUTS_DIR.mkdir(exist_ok=True)
-    outputs = deploy(config.stack_name, env=env, context=context, outputs_file=STATE_DIR / "producer-outputs.json")
     (OUTPUTS_DIR / "flat-outputs.json").write_text(json.dumps(outputs, indent=2, sort_keys=True) + "\n")
-    consumer = deploy(
-        f"TapVpcConsumer-{suffix}",
-        env=env,
-        context=context,
-        outputs_file=STATE_DIR / "consumer-outputs.json",
-        consumer=True,
-    )
     print_table(config.stack_name, outputs)
-    print_table(f"TapVpcConsumer-{suffix}", consumer)
+    print_table(consumer_stack_name(suffix), consumer)
     print(f"\nwrote {OUTPUTS_DIR / 'flat-outputs.json'}; stop the emulator with `make local-down`")
     return outputs
 
@@ -78,7 +64,7 @@ def print_table(title: str, outputs: dict[str, str]) -> None:
 
 def diff(suffix: str, port: int) -> None:
     """`cdk diff` of the local stack against what `make local` deployed."""
-    config = load_config(project_context(suffix))
+    config = config_for(**emulator_context(suffix))
     server = emulator.Emulator(port)
     if not server.is_up():
         sys.exit(f"no emulator at {server.endpoint}: run `make local` first")
@@ -88,10 +74,7 @@ def diff(suffix: str, port: int) -> None:
             config.stack_name,
             "--method=template",
             "--fail",
-            "-c",
-            "deployTarget=emulator",
-            "-c",
-            f"environmentSuffix={suffix}",
+            *context_args(emulator_context(suffix)),
         ],
         server.environment(config.region),
     )

@@ -2,8 +2,8 @@
 
 - Emulator (default): start a moto server on a free port, deploy TapVpcStack-<suffix> and the
   example consumer with the pinned CDK CLI, then test the live resources through boto3.
-- Real account: ``TAP_VPC_INTEGRATION_TARGET=aws`` plus ``ENVIRONMENT_SUFFIX`` (and optionally
-  ``TAP_VPC_CONTEXT`` as JSON for any ``-c`` values used at deploy). Nothing is deployed; the
+- Real account: ``TAP_VPC_INTEGRATION_TARGET=aws`` plus ``ENVIRONMENT_SUFFIX``.
+- Either way, ``TAP_VPC_CONTEXT`` (a JSON object of ``-c`` string values) sets extra settings. Nothing is deployed; the
   tests read ``TapVpcStack-<suffix>`` with the ambient AWS credentials.
 Every expectation comes from the same config ``app.py`` builds, never from literals.
 """
@@ -21,10 +21,10 @@ import boto3
 import pytest
 
 from tap_vpc.config import TapVpcConfig
-from tap_vpc.settings import load_config
-from tests.cdk_context import project_context
+from tap_vpc.example_consumer import consumer_stack_name
 from tools import emulator
-from tools.cdk_cli import cdk, deploy
+from tools.cdk_cli import deploy_to_emulator
+from tools.project import config_for
 
 TARGET = os.environ.get("TAP_VPC_INTEGRATION_TARGET", "emulator")
 ON_EMULATOR = TARGET == "emulator"
@@ -52,11 +52,11 @@ class Deployment:
         )
 
 
-def target_context(suffix: str) -> dict[str, Any]:
-    """The context the deployment was synthesized with."""
-    extra = json.loads(os.environ.get("TAP_VPC_CONTEXT", "{}"))
+def target_context(suffix: str) -> dict[str, str]:
+    """The ``-c`` values the deployment was (or is) synthesized with."""
+    extra: dict[str, str] = json.loads(os.environ.get("TAP_VPC_CONTEXT", "{}"))
     target = {"deployTarget": "emulator"} if ON_EMULATOR else {}
-    return {**project_context(), **extra, **target, "environmentSuffix": suffix}
+    return {**extra, **target, "environmentSuffix": suffix}
 
 
 def stack_outputs(cloudformation: Any, stack_name: str) -> dict[str, str]:
@@ -70,35 +70,24 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     """Deploy to a fresh emulator (default), or read the real-account stack."""
     suffix = os.environ.get("ENVIRONMENT_SUFFIX", "integ")
     context = target_context(suffix)
-    config = load_config(context)
     if not ON_EMULATOR:
+        config = config_for(**context)
         session = boto3.Session()
         cloudformation = session.client("cloudformation", region_name=config.region)
         yield Deployment(
             config,
             stack_outputs(cloudformation, config.stack_name),
-            stack_outputs(cloudformation, f"TapVpcConsumer-{suffix}"),
+            stack_outputs(cloudformation, consumer_stack_name(suffix)),
             session,
             None,
         )
         return
     workdir: Path = tmp_path_factory.mktemp("emulator")
     with emulator.running(workdir / "moto.log") as server:
-        env = server.environment(config.region)
-        cdk(["bootstrap", f"aws://{emulator.EMULATOR_ACCOUNT}/{config.region}"], env, capture=True)
-        cli_context = {"deployTarget": "emulator", "environmentSuffix": suffix}
-        outputs = deploy(
-            config.stack_name, env=env, context=cli_context, outputs_file=workdir / "producer.json", quiet=True
-        )
-        consumer = deploy(
-            f"TapVpcConsumer-{suffix}",
-            env=env,
-            context=cli_context,
-            outputs_file=workdir / "consumer.json",
-            consumer=True,
-            quiet=True,
-        )
+        config, outputs, consumer = deploy_to_emulator(server, context, workdir, quiet=True)
+        credentials = server.environment(config.region)
         session = boto3.Session(
-            aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"]
+            aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
         )
         yield Deployment(config, outputs, consumer, session, server.endpoint)

@@ -1,0 +1,69 @@
+"""synth_app, the shared body of app.py and consumer_app.py, run in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from aws_cdk import App, CfnWaitConditionHandle, Stack
+from aws_cdk import aws_ec2 as ec2
+
+from tap_vpc.config import TapVpcConfig
+from tap_vpc.entrypoint import synth_app
+from tools.project import cdk_json_context
+
+
+@pytest.fixture
+def outdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("ENVIRONMENT_SUFFIX", raising=False)
+    return tmp_path
+
+
+def app_in(outdir: Path, **context: str) -> App:
+    """An App as the CLI would start it: cdk.json context plus ``-c`` values."""
+    return App(outdir=str(outdir), context={**cdk_json_context(), **context})
+
+
+def empty_stack(app: App, config: TapVpcConfig) -> None:
+    stack = Stack(app, f"Probe-{config.environment_suffix}")
+    CfnWaitConditionHandle(stack, "Placeholder")  # CloudFormation needs one resource
+
+
+def open_ssh(app: App, config: TapVpcConfig) -> None:
+    stack = Stack(app, "OpenSsh")
+    vpc = ec2.Vpc(stack, "Vpc", nat_gateways=0, subnet_configuration=[])
+    group = ec2.SecurityGroup(stack, "Group", vpc=vpc, description="open ssh")
+    group.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(22), "ssh")
+
+
+def test_builds_with_the_context_config_and_synthesizes(outdir: Path) -> None:
+    assert synth_app(empty_stack, app_in(outdir)) == 0
+    assert (outdir / "Probe-dev.template.json").exists()
+
+
+def test_bad_setting_prints_one_block_and_builds_nothing(outdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        synth_app(
+            lambda app, config: pytest.fail("must not build"), app_in(outdir, flowLogMaxAggregationInterval="300")
+        )
+        == 1
+    )
+    assert capsys.readouterr().err.startswith("TAP VPC configuration error: 1 invalid setting;")
+    assert list(outdir.iterdir()) == []
+
+
+def test_compliance_finding_exits_1_without_a_traceback(outdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert synth_app(open_ssh, app_in(outdir)) == 1
+    err = capsys.readouterr().err
+    assert f"TAP VPC compliance error: the findings above fail the synth; report: {outdir}" in err
+    assert "Traceback" not in err
+    assert (outdir / "validation-report.json").exists()
+
+
+def test_other_synth_errors_are_not_hidden(outdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_synth(self: App) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(App, "synth", broken_synth)
+    with pytest.raises(RuntimeError, match="disk full"):
+        synth_app(empty_stack, app_in(outdir))

@@ -1,0 +1,50 @@
+"""The project as the CDK CLI sees it: cdk.json context, the config it yields, and its templates.
+
+Tools and tests share these so that cdk.json is read in one place and each configuration is
+synthesized once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import App, Environment
+from aws_cdk.assertions import Template
+
+from tap_vpc.compliance import add_compliance_checks
+from tap_vpc.config import TapVpcConfig
+from tap_vpc.settings import load_config
+from tap_vpc.tap_vpc_stack import TapVpcStack
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The ``context`` object of cdk.json (feature flags, region and profiles)."""
+    context: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return context
+
+
+def config_for(**context: Any) -> TapVpcConfig:
+    """The config ``cdk synth`` builds from cdk.json plus ``-c key=value`` for each of ``context``."""
+    return load_config({**cdk_json_context(), **context})
+
+
+@functools.cache
+def synthesized(config: TapVpcConfig) -> tuple[TapVpcStack, Template]:
+    """Synthesize ``config`` with the four nag packs (a finding raises), once per process.
+
+    The nag report lands in ``validation-report.json`` of the app's output directory.
+    """
+    app = App()
+    stack = TapVpcStack(app, config.stack_name, config=config, env=Environment(region=config.region))
+    add_compliance_checks(app)
+    return stack, Template.from_stack(stack)
+
+
+def synthesize(config: TapVpcConfig) -> Template:
+    """The template of ``config`` (see ``synthesized``)."""
+    return synthesized(config)[1]
