@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""CDK entry point of the example consumer: `cdk deploy --app "python3 consumer_app.py"`.
+"""CDK entry point of the example consumer: `npx cdk deploy --app ".venv/bin/python consumer_app.py"`.
 
 It reads ``environmentSuffix``, ``azCount`` and ``deployTarget`` through the same validated config
 as app.py, so it imports exactly the exports of the producer it is pointed at.

@@ -15,7 +15,7 @@ from tools.emulator import EMULATOR_ACCOUNT, Emulator
 from tools.project import ROOT, config_for
 
 NODE_BIN = ROOT / "node_modules" / ".bin"
-CONSUMER_APP = "python3 consumer_app.py"
+CONSUMER_APP = ".venv/bin/python consumer_app.py"
 
 
 def cdk(args: Sequence[str], env: Mapping[str, str], *, capture: bool = False) -> subprocess.CompletedProcess[str]:
