@@ -13,13 +13,21 @@ export PYTHONDONTWRITEBYTECODE := 1
 # The machine's pip config names extra local indexes that may not exist; hide only that noise.
 PIP_QUIET := { grep -v "^WARNING: Location '" || true; }
 SUFFIX ?= $(or $(ENVIRONMENT_SUFFIX),dev)
+# Graphviz comes from Debian's packages; root installs it directly, anyone else through sudo.
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup lint unit test synth local local-down diff deploy golden clean
+.PHONY: help setup graphviz lint unit test synth docs cost local local-down diff deploy golden clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed ## Install pinned Python and npm dependencies
+setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed graphviz ## Install pinned Python and npm dependencies, and Graphviz
+
+graphviz:
+	@command -v dot >/dev/null || { \
+	  echo "setup: installing Graphviz from Debian's packages (apt-get), for the network diagram"; \
+	  $(APT_GET) install -y -qq graphviz >/dev/null 2>&1 \
+	  || { $(APT_GET) update -qq >/dev/null && $(APT_GET) install -y -qq graphviz >/dev/null; }; }
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@echo "setup: installing pinned Python packages into $(VENV)"
@@ -52,6 +60,12 @@ test: setup lint ## Everything CI runs: lint, unit, static checks, emulator depl
 synth: setup ## cdk synth through the pinned CLI -> cdk.out/TapVpcStack-<suffix>.template.json
 	cdk synth --quiet -c environmentSuffix=$(SUFFIX)
 	@echo "wrote cdk.out/TapVpcStack-$(SUFFIX).template.json"
+
+docs: setup ## Regenerate docs/network.dot, docs/network.svg and README's generated sections
+	$(PY) -m tools.docs
+
+cost: setup ## Print the monthly cost of every profile (prices: docs/prices.json)
+	@$(PY) -m tools.docs.cost
 
 local: setup ## Start the local AWS emulator, deploy TapVpcStack-dev and the consumer, print outputs
 	$(PY) -m tools.local up

@@ -1,0 +1,1 @@
+"""Generated documentation: the network diagram, CIDR plan, export table and cost (`make docs`)."""

@@ -1,0 +1,153 @@
+"""Monthly cost of a TAP VPC: fixed charges counted from the synthesized template, per-GB rates.
+
+Prices live in one file, docs/prices.json, with their source and the date they were checked.
+Amounts are Decimals rounded to the cent per line, so the README's sums add up exactly.
+`make cost` prints the table for every profile.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from tools.docs.network_model import NetworkModel
+from tools.project import ROOT
+
+PRICES_FILE = ROOT / "docs" / "prices.json"
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Price:
+    """One list price: ``usd`` per ``unit``, as published at ``source``."""
+
+    usd: Decimal
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """Every price the estimate uses, for one region, and when and how they were checked."""
+
+    region: str
+    checked: str
+    how_checked: str
+    hours_per_month: Decimal
+    prices: dict[str, Price]
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One fixed monthly charge: ``quantity`` billable ``unit``s (hours or keys) at ``price`` each."""
+
+    item: str
+    quantity: Decimal
+    unit: str
+    price: Decimal
+
+    @property
+    def monthly(self) -> Decimal:
+        """``quantity * price``, rounded to the cent."""
+        return (self.quantity * self.price).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def load_prices(path: Path = PRICES_FILE) -> PriceTable:
+    """Read the price table (amounts as Decimal strings, never floats)."""
+    data = json.loads(path.read_text())
+    return PriceTable(
+        region=data["region"],
+        checked=data["checked"],
+        how_checked=data["how_checked"],
+        hours_per_month=Decimal(data["hours_per_month"]),
+        prices={
+            name: Price(Decimal(entry["usd"]), entry["unit"], entry["source"]) for name, entry in data["prices"].items()
+        },
+    )
+
+
+def fixed_monthly_cost(model: NetworkModel, table: PriceTable) -> list[CostLine]:
+    """The charges ``model`` incurs every month with no traffic at all, one line per item."""
+    hours = table.hours_per_month
+    interface_endpoint_azs = sum(len(e.subnets) for e in model.endpoints if e.endpoint_type == "Interface")
+    return [
+        CostLine("NAT gateways", len(model.nat_gateways) * hours, "h", table.prices["nat_gateway_hour"].usd),
+        CostLine("Public IPv4 addresses", model.elastic_ips * hours, "h", table.prices["public_ipv4_hour"].usd),
+        CostLine("KMS keys, first year", Decimal(model.kms_keys), "key", table.prices["kms_key_month"].usd),
+        CostLine(
+            "Interface endpoints, per AZ",
+            interface_endpoint_azs * hours,
+            "h",
+            table.prices["interface_endpoint_az_hour"].usd,
+        ),
+    ]
+
+
+def total(lines: Sequence[CostLine]) -> Decimal:
+    """The sum of the rounded lines."""
+    return sum((line.monthly for line in lines), Decimal("0.00"))
+
+
+def cost_markdown(
+    profiles: Sequence[tuple[str, NetworkModel]], variants: Sequence[tuple[str, NetworkModel]], table: PriceTable
+) -> str:
+    """The fixed monthly cost of each ``(name, network)`` side by side, then the per-GB rates.
+
+    ``variants`` (a profile with other settings) are priced like ``profiles`` but add no retention.
+    """
+    priced = [(name, fixed_monthly_cost(model, table)) for name, model in [*profiles, *variants]]
+    header = "| Fixed monthly charge | " + " | ".join(f"`{name}`" for name, _ in priced) + " |"
+    rows = [header, "| --- |" + " ---: |" * len(priced)]
+    for index, first in enumerate(priced[0][1]):
+        cells = [_cell(lines[index]) for _, lines in priced]
+        rows.append(f"| {first.item} (${first.price} per {_singular(first.unit)}) | " + " | ".join(cells) + " |")
+    rows.append("| **Total per month** | " + " | ".join(f"**${total(lines)}**" for _, lines in priced) + " |")
+    prices = table.prices
+    rates = [
+        f"- NAT data processing: ${prices['nat_gateway_data_gb'].usd} {prices['nat_gateway_data_gb'].unit}.",
+        f"- Flow-log ingestion: ${prices['flow_log_ingestion_gb'].usd} {prices['flow_log_ingestion_gb'].unit}.",
+        f"- Flow-log storage: ${prices['log_storage_gb_month'].usd} {prices['log_storage_gb_month'].unit},"
+        f" kept for {_retentions(profiles)}.",
+        f"- Interface endpoint data: ${prices['interface_endpoint_data_gb'].usd}"
+        f" {prices['interface_endpoint_data_gb'].unit}.",
+        f"- KMS key rotation: ${prices['kms_rotation_month'].usd} {prices['kms_rotation_month'].unit}.",
+    ]
+    basis = (
+        f"{table.region} on-demand prices, {table.hours_per_month} hours per month, from `docs/prices.json`"
+        f" (checked {table.checked}). Gateway endpoints, subnets, route tables and security groups cost nothing."
+    )
+    return "\n".join(rows) + "\n\nPlus, by usage:\n\n" + "\n".join(rates) + "\n\n" + basis + "\n"
+
+
+def _cell(line: CostLine) -> str:
+    unit = line.unit if line.unit == "h" or line.quantity == 1 else f"{line.unit}s"
+    return f"${line.monthly} ({line.quantity:,} {unit})"
+
+
+def _singular(unit: str) -> str:
+    return {"h": "hour", "key": "key per month"}[unit]
+
+
+def _retentions(profiles: Sequence[tuple[str, NetworkModel]]) -> str:
+    """``30 days (`dev`), 365 days (`prod`)``: each profile's flow-log retention."""
+    return ", ".join(
+        f"{flow_log.retention_days} days (`{name}`)" if flow_log.retention_days else f"ever (`{name}`)"
+        for name, model in profiles
+        for flow_log in model.flow_logs
+    )
+
+
+def main() -> None:
+    """`make cost`: print the cost table for every profile and the priced variants."""
+    from tools.docs.documented_configs import cost_variants, profile_configs
+
+    profiles = [(item.name, item.network) for item in profile_configs()]
+    variants = [(item.name, item.network) for item in cost_variants()]
+    print(cost_markdown(profiles, variants, load_prices()), end="")
+
+
+if __name__ == "__main__":
+    main()

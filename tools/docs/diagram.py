@@ -1,0 +1,189 @@
+"""Draw a NetworkModel as a Graphviz DOT graph: AZ columns, tier rows, gateways and the flow log.
+
+The DOT text is deterministic (same template, same bytes), so the checked-in ``docs/network.dot``
+is compared byte for byte; ``docs/network.svg`` is what Graphviz's ``dot`` renders from it.
+"""
+
+from __future__ import annotations
+
+from tools.docs.network_model import NetworkModel, SecurityGroup, Subnet
+
+FONT = "DejaVu Sans"
+#: Fill colour per tier, so the rows read at a glance (the AWS console's public/private greens).
+TIER_COLOURS = {"Public": "#e8f5e9", "Private": "#e3f2fd", "Isolated": "#f3e5f5"}
+DEFAULT_TIER_COLOUR = "#fafafa"
+#: How AWS writes the services whose endpoints the stack may create; others show as named.
+SERVICE_NAMES = {"s3": "S3", "dynamodb": "DynamoDB", "ssm": "SSM"}
+
+
+def network_dot(model: NetworkModel, *, title: str, subtitle: str) -> str:
+    """The DOT source of ``model``'s diagram, captioned ``title`` over a smaller ``subtitle``."""
+    caption = f'<b>{_escape(title)}</b><br/><font point-size="9">{_escape(subtitle)}</font>'
+    lines = [
+        "digraph tap_vpc {",
+        f'  graph [fontname="{FONT}", fontsize=12, newrank=true, compound=true, nodesep=0.3, ranksep=0.45,'
+        f" labelloc=t, label=<{caption}>];",
+        f'  node [fontname="{FONT}", fontsize=10, shape=box, style="rounded,filled", fillcolor=white,'
+        ' margin="0.12,0.06"];',
+        f'  edge [fontname="{FONT}", fontsize=9, color="#546e7a", fontcolor="#37474f"];',
+        '  internet [label="Internet", shape=ellipse, fillcolor="#eceff1"];',
+        "  { rank=min; internet }",
+    ]
+    if model.internet_gateway:
+        lines.append('  igw [label="Internet gateway", fillcolor="#fff3e0"];')
+        lines.append("  internet -> igw [dir=both];")
+        # Keep the gateway above the whole first row, whatever routes to it.
+        lines += [f"  igw -> {_anchor(model, subnet)} [style=invis];" for subnet in _first_row(model)]
+    lines += _vpc_cluster(model)
+    lines += _routes(model)
+    lines += _flow_logs(model)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _vpc_cluster(model: NetworkModel) -> list[str]:
+    lines = [
+        "  subgraph cluster_vpc {",
+        f'    label=<<b>VPC {model.vpc_cidr}</b>>; style="rounded"; color="#455a64"; penwidth=1.5;',
+    ]
+    for az in range(model.az_count):
+        lines += [
+            f"    subgraph cluster_az{az + 1} {{",
+            f'      label="AZ {az + 1}: Fn::GetAZs[{az}]"; fontsize=10; style="dashed,rounded"; color="#90a4ae";',
+        ]
+        for subnet in (subnet for subnet in model.subnets if subnet.az == az):
+            lines += _subnet(model, subnet)
+        lines.append("    }")
+    for tier in model.tiers:
+        row = [_anchor(model, subnet) for subnet in model.subnets if subnet.tier == tier]
+        # Same rank makes the row; invisible edges along it keep the AZs in order, left to right.
+        lines.append(f"    {{ rank=same; {' '.join(row)} }}")
+        if len(row) > 1:
+            lines.append(f"    {' -> '.join(row)} [style=invis];")
+    for az in range(model.az_count):
+        # Invisible edges down each AZ column keep the tiers in template order, top to bottom.
+        column = [_anchor(model, subnet) for subnet in model.subnets if subnet.az == az]
+        if len(column) > 1:
+            lines.append(f"    {' -> '.join(column)} [style=invis];")
+    for endpoint in model.endpoints:
+        lines.append(
+            f'    {_endpoint_node(endpoint.logical_id)} [label="{SERVICE_NAMES.get(endpoint.service, endpoint.service)}'
+            f' {endpoint.endpoint_type.lower()} endpoint", shape=cds, fillcolor="#fffde7"];'
+        )
+    if model.endpoints:
+        nodes = " ".join(_endpoint_node(endpoint.logical_id) for endpoint in model.endpoints)
+        lines.append(f"    {{ rank=same; {nodes} }}")
+    for group in model.security_groups:
+        lines.append(
+            f"    {_node_id(group.logical_id)} [label=<{_security_group_label(group)}>,"
+            ' fillcolor="#fce4ec", margin="0.2,0.08"];'
+        )
+    lines.append("  }")
+    return lines
+
+
+def _subnet(model: NetworkModel, subnet: Subnet) -> list[str]:
+    """A subnet node; a subnet holding a NAT gateway is drawn as a box around that gateway."""
+    colour = TIER_COLOURS.get(subnet.tier, DEFAULT_TIER_COLOUR)
+    label = f"{subnet.tier} {subnet.cidr}<br/>{subnet.usable_addresses} usable addresses"
+    nats = _nats_in(model, subnet)
+    if not nats:
+        return [f'      {_subnet_node(subnet)} [label=<{label}>, fillcolor="{colour}"];']
+    lines = [
+        f"      subgraph cluster_{_subnet_node(subnet)} {{",
+        f'        label=<{label}>; fontsize=10; style="rounded,filled"; fillcolor="{colour}"; color="#78909c";',
+    ]
+    lines += [f'        {_node_id(nat)} [label="NAT gateway\\n+ Elastic IP", fillcolor="#fff3e0"];' for nat in nats]
+    return [*lines, "      }"]
+
+
+def _routes(model: NetworkModel) -> list[str]:
+    """Every subnet's 0.0.0.0/0 route, and the subnets whose route tables a gateway endpoint is on."""
+    lines = []
+    for subnet in model.subnets:
+        target = subnet.default_route_target
+        if target is None:
+            continue
+        if target == model.internet_gateway:
+            clip = f", lhead=cluster_{_subnet_node(subnet)}" if _nats_in(model, subnet) else ""
+            lines.append(f'  igw -> {_anchor(model, subnet)} [dir=back, label="0.0.0.0/0"{clip}];')
+        else:
+            lines.append(f'  {_node_id(target)} -> {_subnet_node(subnet)} [dir=back, label="0.0.0.0/0"];')
+    for endpoint in model.endpoints:
+        for subnet in model.subnets_using_route_tables(endpoint.route_tables):
+            lines.append(
+                f'  {_subnet_node(subnet)} -> {_endpoint_node(endpoint.logical_id)} [style=dashed, color="#b0bec5"];'
+            )
+    return lines
+
+
+def _flow_logs(model: NetworkModel) -> list[str]:
+    """The flow log of the VPC, its log group and the KMS key that encrypts the group."""
+    # Leave the VPC box from its bottom row, so the logging chain sits underneath it.
+    bottom = [_endpoint_node(endpoint.logical_id) for endpoint in model.endpoints]
+    anchor = bottom[-1] if bottom else _anchor(model, model.subnets[-1])
+    lines = []
+    for flow_log in model.flow_logs:
+        flow_node, group_node = _node_id(flow_log.logical_id), _node_id(flow_log.log_group)
+        retention = f"{flow_log.retention_days} days" if flow_log.retention_days else "kept forever"
+        lines += [
+            f'  {flow_node} [label="Flow log\\n{flow_log.traffic_type}, {flow_log.max_aggregation_interval} s",'
+            ' fillcolor="#ede7f6"];',
+            f'  {group_node} [label="CloudWatch Logs group\\n{flow_log.log_group_name}\\n{retention}",'
+            ' shape=cylinder, fillcolor="#ede7f6"];',
+            f'  {anchor} -> {flow_node} [ltail=cluster_vpc, label="all VPC traffic"];',
+            f"  {flow_node} -> {group_node};",
+        ]
+        if flow_log.kms_key:
+            key_node = _node_id(flow_log.kms_key)
+            lines += [
+                f'  {key_node} [label="KMS key\\ncustomer managed, rotating", shape=octagon, fillcolor="#ffebee"];',
+                f'  {key_node} -> {group_node} [label="encrypts", style=dashed];',
+                f"  {{ rank=same; {group_node} {key_node} }}",
+            ]
+    return lines
+
+
+def _security_group_label(group: SecurityGroup) -> str:
+    rules = "<br/>".join(
+        f"in: {rule.protocol.upper()} {_ports(rule.from_port, rule.to_port)} from {rule.source}"
+        for rule in group.ingress
+    )
+    return f"Security group<br/>{_escape(group.description)}<br/>{rules}"
+
+
+def _ports(from_port: int | None, to_port: int | None) -> str:
+    if from_port is None or from_port == to_port:
+        return "all" if from_port is None else str(from_port)
+    return f"{from_port}-{to_port}"
+
+
+def _first_row(model: NetworkModel) -> list[Subnet]:
+    return [subnet for subnet in model.subnets if subnet.tier == model.tiers[0]]
+
+
+def _nats_in(model: NetworkModel, subnet: Subnet) -> list[str]:
+    return [nat.logical_id for nat in model.nat_gateways if nat.subnet == subnet.logical_id]
+
+
+def _anchor(model: NetworkModel, subnet: Subnet) -> str:
+    """The node that stands for ``subnet`` in rows and routes: its NAT gateway if it holds one."""
+    nats = _nats_in(model, subnet)
+    return _node_id(nats[0]) if nats else _subnet_node(subnet)
+
+
+def _subnet_node(subnet: Subnet) -> str:
+    return f"{subnet.tier.lower()}_{subnet.az + 1}"
+
+
+def _endpoint_node(logical_id: str) -> str:
+    return f"endpoint_{_node_id(logical_id)}"
+
+
+def _node_id(logical_id: str) -> str:
+    """Logical IDs are alphanumeric, so they are valid DOT identifiers as they are."""
+    return logical_id
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
