@@ -204,7 +204,8 @@ SETTINGS: tuple[Setting, ...] = (
         "deploy_target",
         parse_deploy_target,
         "aws, emulator",
-        "emulator leaves out the default-SG lock-down Lambda, which the local emulator cannot run.",
+        "emulator (used by make local) leaves out what the local emulator cannot run: the default-SG"
+        " lock-down Lambda and KMS key tags.",
     ),
     Setting(
         "tags",

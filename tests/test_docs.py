@@ -16,6 +16,7 @@ import pytest
 from aws_cdk import App, Fn, Stack
 
 from tap_vpc import import_https_security_group, import_tap_vpc
+from tap_vpc.settings import SETTINGS
 from tools.docs.__main__ import DIAGRAM, DIAGRAM_SOURCE, README, generated_text_files, readme_sections
 from tools.docs.cidr_plan_table import cidr_plan_markdown, free_blocks
 from tools.docs.cost import PRICES_FILE, fixed_monthly_cost, load_prices, total
@@ -33,6 +34,7 @@ from tools.docs.export_table import (
 from tools.docs.network_model import NetworkModel, VpcEndpoint, read_network
 from tools.docs.readme_sections import MissingSectionError, fill_sections
 from tools.docs.render import GraphvizMissingError, graphviz_version, render_svg
+from tools.docs.settings_table import setting_value, settings_markdown
 from tools.project import ROOT, config_for, synthesize
 
 ISOLATED = "10.0.21.0/24,10.0.22.0/24,10.0.23.0/24"
@@ -67,7 +69,7 @@ def test_checked_in_svg_is_the_graphviz_render_of_the_checked_in_source() -> Non
 def test_readme_shows_the_diagram_and_every_generated_section() -> None:
     readme = README.read_text()
     assert "](docs/network.svg)" in readme
-    for name in ("cidr-plan", "cost", "exports"):
+    for name in ("settings", "cidr-plan", "cost", "exports"):
         assert f"<!-- BEGIN GENERATED: {name} (make docs) -->" in readme
 
 
@@ -285,3 +287,30 @@ def test_cost_section_prices_every_profile_and_the_single_nat_variant() -> None:
 def test_documented_config_network_is_its_template() -> None:
     config = config_for(environmentSuffix="prod")
     assert DocumentedConfig("prod", config).network == read_network(synthesize(config).to_json())
+
+
+# --- the settings table --------------------------------------------------------------------
+
+
+def test_settings_table_has_a_row_per_context_key_with_each_profiles_value() -> None:
+    table = readme_sections()["settings"]
+    rows = {line.split(" | ")[0].strip("| `"): line for line in table.splitlines()[2:]}
+    assert list(rows) == [setting.key for setting in SETTINGS]
+    # cdk.json: dev keeps 30 days, prod 365, ephemeral 7; only prod retains data and protects the stack.
+    assert "dev: `30`<br>prod: `365`<br>ephemeral: `7`" in rows["flowLogRetentionDays"]
+    assert "dev: `false`<br>prod: `true`<br>ephemeral: `false`" in rows["terminationProtection"]
+    assert "| `600` |" in rows["flowLogMaxAggregationInterval"]
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [(None, "unset"), ((), "unset"), (True, "true"), (("a", "b"), "a,b"), ((("K", "V"), ("L", "W")), "K=V,L=W")],
+)
+def test_setting_values_are_written_as_on_the_command_line(value: object, written: str) -> None:
+    assert setting_value(value) == written
+
+
+def test_a_pipe_in_a_setting_description_does_not_break_the_table() -> None:
+    profile = DocumentedConfig("dev", config_for(environmentSuffix="dev"))
+    for line in settings_markdown([profile]).splitlines()[2:]:
+        assert line.replace("\\|", "").count("|") == 5

@@ -1,7 +1,7 @@
 """`make docs`: regenerate the network diagram and the README's generated sections.
 
 Writes docs/network.dot (from the synthesized prod template), docs/network.svg (Graphviz's render
-of it) and the CIDR plan, export and cost sections of README.md. tests/test_docs.py fails when
+of it) and the settings, CIDR plan, export and cost sections of README.md. tests/test_docs.py fails when
 any checked-in copy differs from what this would write.
 """
 
@@ -16,6 +16,7 @@ from tools.docs.documented_configs import DIAGRAM_PROFILE, cost_variants, profil
 from tools.docs.export_table import HELPER_SETUP, export_table_markdown, load_contract
 from tools.docs.readme_sections import fill_sections
 from tools.docs.render import render_svg
+from tools.docs.settings_table import settings_markdown
 from tools.project import ROOT
 
 README = ROOT / "README.md"
@@ -37,6 +38,7 @@ def readme_sections() -> dict[str, str]:
     """Section name -> Markdown body, for every generated section of README.md."""
     profiles = profile_configs()
     return {
+        "settings": settings_markdown(profiles),
         "cidr-plan": cidr_plan_markdown([(item.name, item.network) for item in profiles]),
         "exports": f"```python\n{HELPER_SETUP}```\n\n{export_table_markdown(load_contract())}",
         "cost": cost_markdown(
