@@ -104,15 +104,15 @@ def _routes(model: NetworkModel) -> list[str]:
         target = subnet.default_route_target
         if target is None:
             continue
-        if target == model.internet_gateway:
-            clip = f", lhead=cluster_{_subnet_node(subnet)}" if _nats_in(model, subnet) else ""
-            lines.append(f'  igw -> {_anchor(model, subnet)} [dir=back, label="0.0.0.0/0"{clip}];')
-        else:
-            lines.append(f'  {_node_id(target)} -> {_subnet_node(subnet)} [dir=back, label="0.0.0.0/0"];')
+        source = "igw" if target == model.internet_gateway else _node_id(target)
+        lines.append(
+            f'  {source} -> {_anchor(model, subnet)} [dir=back, label="0.0.0.0/0"{_clip(model, subnet, "lhead")}];'
+        )
     for endpoint in model.endpoints:
         for subnet in model.subnets_using_route_tables(endpoint.route_tables):
             lines.append(
-                f'  {_subnet_node(subnet)} -> {_endpoint_node(endpoint.logical_id)} [style=dashed, color="#b0bec5"];'
+                f"  {_anchor(model, subnet)} -> {_endpoint_node(endpoint.logical_id)}"
+                f' [style=dashed, color="#b0bec5"{_clip(model, subnet, "ltail")}];'
             )
     return lines
 
@@ -170,6 +170,11 @@ def _anchor(model: NetworkModel, subnet: Subnet) -> str:
     """The node that stands for ``subnet`` in rows and routes: its NAT gateway if it holds one."""
     nats = _nats_in(model, subnet)
     return _node_id(nats[0]) if nats else _subnet_node(subnet)
+
+
+def _clip(model: NetworkModel, subnet: Subnet, end: str) -> str:
+    """Attribute that ends an edge at the box of a subnet drawn as a cluster (``end``: lhead/ltail)."""
+    return f", {end}=cluster_{_subnet_node(subnet)}" if _nats_in(model, subnet) else ""
 
 
 def _subnet_node(subnet: Subnet) -> str:
