@@ -19,7 +19,7 @@ from tap_vpc import import_https_security_group, import_tap_vpc
 from tap_vpc.settings import SETTINGS
 from tools.docs.__main__ import DIAGRAM, DIAGRAM_SOURCE, README, generated_text_files, readme_sections
 from tools.docs.cidr_plan_table import cidr_plan_markdown, free_blocks
-from tools.docs.cost import PRICES_FILE, fixed_monthly_cost, load_prices, total
+from tools.docs.cost import PRICES_FILE, PriceRegionError, fixed_monthly_cost, load_prices, require_prices_for, total
 from tools.docs.diagram import network_dot
 from tools.docs.documented_configs import DocumentedConfig, profile_configs
 from tools.docs.export_table import (
@@ -265,6 +265,13 @@ def test_interface_endpoints_are_priced_per_az() -> None:
     model = NetworkModel(**{**base.__dict__, "endpoints": (*base.endpoints, ssm)})
     line = next(line for line in fixed_monthly_cost(model, load_prices()) if line.item.startswith("Interface"))
     assert line.monthly == Decimal("21.90")  # 3 AZs x 730 h x $0.01
+
+
+def test_a_profile_in_another_region_is_not_priced_with_these_prices() -> None:
+    table = load_prices()
+    require_prices_for({"dev": "us-east-1"}, table)
+    with pytest.raises(PriceRegionError, match="holds us-east-1 prices, but 'prod' deploy to eu-west-1"):
+        require_prices_for({"dev": "us-east-1", "prod": "eu-west-1"}, table)
 
 
 def test_price_table_names_its_sources_and_date() -> None:

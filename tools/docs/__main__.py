@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from tools.docs.cidr_plan_table import cidr_plan_markdown
-from tools.docs.cost import cost_markdown, load_prices
+from tools.docs.cost import PriceRegionError, cost_markdown, load_prices, require_prices_for
 from tools.docs.diagram import network_dot
 from tools.docs.documented_configs import DIAGRAM_PROFILE, cost_variants, profile_configs
 from tools.docs.export_table import HELPER_SETUP, export_table_markdown, load_contract
-from tools.docs.readme_sections import fill_sections
-from tools.docs.render import render_svg
+from tools.docs.readme_sections import MissingSectionError, fill_sections
+from tools.docs.render import GraphvizMissingError, render_svg
 from tools.docs.settings_table import settings_markdown
 from tools.project import ROOT
 
@@ -37,6 +37,8 @@ def diagram_source() -> str:
 def readme_sections() -> dict[str, str]:
     """Section name -> Markdown body, for every generated section of README.md."""
     profiles = profile_configs()
+    prices = load_prices()
+    require_prices_for({item.name: item.config.region for item in [*profiles, *cost_variants()]}, prices)
     return {
         "settings": settings_markdown(profiles),
         "cidr-plan": cidr_plan_markdown([(item.name, item.network) for item in profiles]),
@@ -44,7 +46,7 @@ def readme_sections() -> dict[str, str]:
         "cost": cost_markdown(
             [(item.name, item.network) for item in profiles],
             [(item.name, item.network) for item in cost_variants()],
-            load_prices(),
+            prices,
         ),
     }
 
@@ -59,8 +61,12 @@ def generated_text_files() -> dict[Path, str]:
 
 def main() -> None:
     """Write every generated file, then render the SVG from the DOT source."""
-    files = generated_text_files()
-    files[DIAGRAM] = render_svg(files[DIAGRAM_SOURCE])
+    try:
+        files = generated_text_files()
+        files[DIAGRAM] = render_svg(files[DIAGRAM_SOURCE])
+    except (PriceRegionError, MissingSectionError, GraphvizMissingError) as error:
+        # Nothing is written unless everything could be generated.
+        raise SystemExit(f"docs: {error}") from None
     for path, content in files.items():
         path.write_text(content)
         print(f"docs: wrote {path.relative_to(ROOT)}")

@@ -8,7 +8,7 @@ Amounts are Decimals rounded to the cent per line, so the README's sums add up e
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -67,6 +67,24 @@ def load_prices(path: Path = PRICES_FILE) -> PriceTable:
             name: Price(Decimal(entry["usd"]), entry["unit"], entry["source"]) for name, entry in data["prices"].items()
         },
     )
+
+
+class PriceRegionError(ValueError):
+    """A priced configuration deploys to a region the price table does not cover."""
+
+
+def require_prices_for(regions: Mapping[str, str], table: PriceTable) -> None:
+    """Refuse to price ``{name: region}`` with another region's prices (they differ by region)."""
+    elsewhere: dict[str, list[str]] = {}
+    for name, region in regions.items():
+        if region != table.region:
+            elsewhere.setdefault(region, []).append(repr(name))
+    if elsewhere:
+        listed = "; ".join(f"{', '.join(names)} deploy to {region}" for region, names in elsewhere.items())
+        raise PriceRegionError(
+            f"docs/prices.json holds {table.region} prices, but {listed}. Prices differ by region:"
+            " add that region's prices first."
+        )
 
 
 def fixed_monthly_cost(model: NetworkModel, table: PriceTable) -> list[CostLine]:
@@ -144,9 +162,14 @@ def main() -> None:
     """`make cost`: print the cost table for every profile and the priced variants."""
     from tools.docs.documented_configs import cost_variants, profile_configs
 
+    table = load_prices()
+    try:
+        require_prices_for({item.name: item.config.region for item in [*profile_configs(), *cost_variants()]}, table)
+    except PriceRegionError as error:
+        raise SystemExit(f"cost: {error}") from None
     profiles = [(item.name, item.network) for item in profile_configs()]
     variants = [(item.name, item.network) for item in cost_variants()]
-    print(cost_markdown(profiles, variants, load_prices()), end="")
+    print(cost_markdown(profiles, variants, table), end="")
 
 
 if __name__ == "__main__":
