@@ -14,6 +14,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tools.cdk_cli import cdk
+from tools.project import config_for, run_cli
 
 CREDENTIALS_HELP = (
     "make deploy needs AWS credentials for the target account: set AWS_PROFILE (after `aws sso login`), "
@@ -38,10 +39,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if os.environ.get("AWS_ENDPOINT_URL"):
         sys.exit("AWS_ENDPOINT_URL is set; make deploy targets real AWS only. Unset it, or use `make local`.")
+    config = config_for(environmentSuffix=args.suffix)  # bad settings stop before any AWS call
     account = caller_account()
-    print(f"deploying TapVpcStack-{args.suffix} to account {account}")
-    cdk(["deploy", f"TapVpcStack-{args.suffix}", "-c", f"environmentSuffix={args.suffix}"], {})
+    print(f"deploying {config.stack_name} to account {account}")
+    cdk(["deploy", config.stack_name, "-c", f"environmentSuffix={args.suffix}"], {})
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main, "deploy")

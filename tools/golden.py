@@ -16,7 +16,7 @@ from typing import Any
 
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.outputs import output_specs
-from tools.project import ROOT, config_for, synthesize
+from tools.project import ROOT, config_for, run_cli, synthesize
 
 CONTRACT_FILE = ROOT / "contract" / "exports.json"
 LOGICAL_IDS_FILE = ROOT / "contract" / "logical-ids.json"
@@ -74,4 +74,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main, "golden")

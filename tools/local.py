@@ -15,7 +15,7 @@ import sys
 from tap_vpc.example_consumer import consumer_stack_name
 from tools import emulator
 from tools.cdk_cli import cdk, context_args, deploy_to_emulator
-from tools.project import ROOT, config_for
+from tools.project import ROOT, config_for, run_cli
 
 STATE_DIR = ROOT / ".local"
 PID_FILE = STATE_DIR / "emulator.pid"
@@ -43,6 +43,7 @@ def ensure_emulator(port: int) -> emulator.Emulator:
 
 def up(suffix: str, port: int) -> dict[str, str]:
     """Deploy producer and consumer to the emulator; return the producer's flat outputs."""
+    config_for(**emulator_context(suffix))  # bad settings stop here, before an emulator starts
     config, outputs, consumer = deploy_to_emulator(ensure_emulator(port), emulator_context(suffix), STATE_DIR)
     OUTPUTS_DIR.mkdir(exist_ok=True)
     (OUTPUTS_DIR / "flat-outputs.json").write_text(json.dumps(outputs, indent=2, sort_keys=True) + "\n")
@@ -97,4 +98,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main, "local")

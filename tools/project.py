@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,28 @@ from aws_cdk.assertions import Template
 
 from tap_vpc.compliance import add_compliance_checks
 from tap_vpc.config import TapVpcConfig
+from tap_vpc.errors import ConfigError
 from tap_vpc.settings import load_config
 from tap_vpc.tap_vpc_stack import TapVpcStack
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class ToolError(Exception):
+    """Bad input to a developer tool (`make docs`, `make cost`, ...), reported in one line."""
+
+
+def run_cli(main: Callable[[], None], name: str) -> None:
+    """Run a tool's ``main``; bad settings or a ``ToolError`` end it with one message and exit 1.
+
+    Settings errors print the same block as ``cdk synth``; nothing prints a traceback for bad input.
+    """
+    try:
+        main()
+    except ConfigError as error:
+        raise SystemExit(error.render()) from None
+    except ToolError as error:
+        raise SystemExit(f"{name}: {error}") from None
 
 
 def cdk_json_context() -> dict[str, Any]:

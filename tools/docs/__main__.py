@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tools.docs.cidr_plan_table import cidr_plan_markdown
-from tools.docs.cost import PriceRegionError, cost_markdown, load_prices, require_prices_for
+from tools.docs.cost import cost_markdown, load_prices, require_prices_for
 from tools.docs.diagram import network_dot
 from tools.docs.documented_configs import DIAGRAM_PROFILE, cost_variants, profile_configs
 from tools.docs.export_table import HELPER_SETUP, export_table_markdown, load_contract
-from tools.docs.readme_sections import MissingSectionError, fill_sections
-from tools.docs.render import GraphvizMissingError, render_svg
+from tools.docs.readme_sections import fill_sections
+from tools.docs.render import render_svg
 from tools.docs.settings_table import settings_markdown
-from tools.project import ROOT
+from tools.project import ROOT, run_cli
 
 README = ROOT / "README.md"
 DIAGRAM_SOURCE = ROOT / "docs" / "network.dot"
@@ -61,16 +61,13 @@ def generated_text_files() -> dict[Path, str]:
 
 def main() -> None:
     """Write every generated file, then render the SVG from the DOT source."""
-    try:
-        files = generated_text_files()
-        files[DIAGRAM] = render_svg(files[DIAGRAM_SOURCE])
-    except (PriceRegionError, MissingSectionError, GraphvizMissingError) as error:
-        # Nothing is written unless everything could be generated.
-        raise SystemExit(f"docs: {error}") from None
+    # Everything is generated before anything is written, so bad input leaves no half-done docs.
+    files = generated_text_files()
+    files[DIAGRAM] = render_svg(files[DIAGRAM_SOURCE])
     for path, content in files.items():
         path.write_text(content)
         print(f"docs: wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main, "docs")

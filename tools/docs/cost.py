@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from tools.docs.network_model import NetworkModel
-from tools.project import ROOT
+from tools.project import ROOT, ToolError, run_cli
 
 PRICES_FILE = ROOT / "docs" / "prices.json"
 CENT = Decimal("0.01")
@@ -69,7 +69,7 @@ def load_prices(path: Path = PRICES_FILE) -> PriceTable:
     )
 
 
-class PriceRegionError(ValueError):
+class PriceRegionError(ToolError):
     """A priced configuration deploys to a region the price table does not cover."""
 
 
@@ -163,14 +163,11 @@ def main() -> None:
     from tools.docs.documented_configs import cost_variants, profile_configs
 
     table = load_prices()
-    try:
-        require_prices_for({item.name: item.config.region for item in [*profile_configs(), *cost_variants()]}, table)
-    except PriceRegionError as error:
-        raise SystemExit(f"cost: {error}") from None
+    require_prices_for({item.name: item.config.region for item in [*profile_configs(), *cost_variants()]}, table)
     profiles = [(item.name, item.network) for item in profile_configs()]
     variants = [(item.name, item.network) for item in cost_variants()]
     print(cost_markdown(profiles, variants, table), end="")
 
 
 if __name__ == "__main__":
-    main()
+    run_cli(main, "cost")

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from tools.project import ToolError
 
-class MissingSectionError(ValueError):
+
+class MissingSectionError(ToolError):
     """README.md lacks the markers of a section the generator fills."""
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+from tools.project import ToolError
 
-class GraphvizMissingError(RuntimeError):
+
+class GraphvizMissingError(ToolError):
     """``dot`` is not on PATH."""
 
 
