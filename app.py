@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from aws_cdk import App, Environment
+from aws_cdk import App
 
 from tap_vpc.config import DeployTarget, TapVpcConfig
 from tap_vpc.entrypoint import synth_app
-from tap_vpc.tap_vpc_stack import TapVpcStack
+from tap_vpc.tap_vpc_stack import add_tap_vpc_stack
 
 
 def build(app: App, config: TapVpcConfig) -> None:
@@ -23,7 +23,7 @@ def build(app: App, config: TapVpcConfig) -> None:
             "(the emulator cannot run its Lambda); AWS templates keep it.",
             file=sys.stderr,
         )
-    TapVpcStack(app, config.stack_name, config=config, env=Environment(account=config.account, region=config.region))
+    add_tap_vpc_stack(app, config)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Fn, RemovalPolicy, Stack, Tags
+from aws_cdk import App, Environment, Fn, RemovalPolicy, Stack, Tags
 from constructs import Construct
 
 from tap_vpc import compliance
@@ -94,3 +94,13 @@ class TapVpcStack(Stack):
             for number, isolated in enumerate(vpc.isolated_subnets, 1):
                 values[f"IsolatedSubnet{number}Id"] = isolated.subnet_id
         return values
+
+
+def add_tap_vpc_stack(app: App, config: TapVpcConfig) -> TapVpcStack:
+    """Add ``TapVpcStack-<environmentSuffix>`` to ``app`` in the config's region (and account, if set).
+
+    app.py and every synthesized test and docs template go through here, so they are the same stack.
+    """
+    return TapVpcStack(
+        app, config.stack_name, config=config, env=Environment(account=config.account, region=config.region)
+    )

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from aws_cdk import App, Environment, Validations
+from aws_cdk import App, Validations
 from aws_cdk import aws_ec2 as ec2
 
 from tap_vpc import compliance
 from tap_vpc.compliance import PACK_PREFIXES, add_compliance_checks
 from tap_vpc.config import DeployTarget, TapVpcConfig
-from tap_vpc.tap_vpc_stack import TapVpcStack
+from tap_vpc.entrypoint import VALIDATION_FAILED
+from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tools.project import synthesized
 
 ACK_KEY = Validations.ACKNOWLEDGED_RULES_METADATA_KEY
@@ -22,13 +23,13 @@ ACK_KEY = Validations.ACKNOWLEDGED_RULES_METADATA_KEY
 def nag_findings(tmp_path: Path, config: TapVpcConfig, mutate: Callable[[TapVpcStack], None]) -> set[str]:
     """Synthesize ``config`` after ``mutate`` and return the rule names the packs report."""
     app = App(outdir=str(tmp_path))
-    stack = TapVpcStack(app, config.stack_name, config=config, env=Environment(region=config.region))
+    stack = add_tap_vpc_stack(app, config)
     mutate(stack)
     add_compliance_checks(app)
     try:
         app.synth()
     except RuntimeError as error:
-        if "ValidationFailed" not in str(error):
+        if VALIDATION_FAILED not in str(error):
             raise
     return reported_rules(tmp_path)
 

@@ -8,7 +8,7 @@ from typing import Any
 from aws_cdk import App
 
 from tap_vpc.config import DeployTarget, TapVpcConfig
-from tap_vpc.tap_vpc_stack import TapVpcStack
+from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tests.template_helpers import resources_of, tag_value
 from tools.golden import STATEFUL_TYPES
 from tools.project import synthesize
@@ -68,3 +68,9 @@ def test_termination_protection_follows_config() -> None:
 
 def test_description_names_the_environment(template_json: Mapping[str, Any]) -> None:
     assert template_json["Description"] == "TAP VPC network foundation (dev)"
+
+
+def test_the_stack_is_named_and_placed_by_its_config() -> None:
+    config = TapVpcConfig(environment_suffix="qa", account="123456789012", region="eu-west-1")
+    stack = add_tap_vpc_stack(App(), config)
+    assert (stack.stack_name, stack.account, stack.region) == ("TapVpcStack-qa", "123456789012", "eu-west-1")

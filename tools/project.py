@@ -12,14 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import App, Environment
+from aws_cdk import App
 from aws_cdk.assertions import Template
 
 from tap_vpc.compliance import add_compliance_checks
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
 from tap_vpc.settings import load_config
-from tap_vpc.tap_vpc_stack import TapVpcStack
+from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,7 +59,7 @@ def synthesized(config: TapVpcConfig) -> tuple[TapVpcStack, Template]:
     The nag report lands in ``validation-report.json`` of the app's output directory.
     """
     app = App()
-    stack = TapVpcStack(app, config.stack_name, config=config, env=Environment(region=config.region))
+    stack = add_tap_vpc_stack(app, config)
     add_compliance_checks(app)
     return stack, Template.from_stack(stack)
 
