@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tools.docs import network_model
+
 
 def resources_of(template: Mapping[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
     """Logical ID -> resource, for every resource of ``resource_type``."""
@@ -23,16 +25,13 @@ def by_path(template: Mapping[str, Any], suffix: str) -> tuple[str, dict[str, An
 
 
 def az_index(subnet: dict[str, Any]) -> int:
-    """The Fn::Select index of a subnet's AvailabilityZone."""
-    select = subnet["Properties"]["AvailabilityZone"]["Fn::Select"]
-    assert select[1] == {"Fn::GetAZs": ""}, "AZs must come from Fn::GetAZs, never hard-coded"
-    return int(select[0])
+    """The Fn::Select index of a subnet's AvailabilityZone (a hard-coded AZ raises)."""
+    return network_model.az_index(subnet["Properties"]["AvailabilityZone"])
 
 
 def tag_value(resource: dict[str, Any], key: str) -> str | None:
     """The value of tag ``key`` on ``resource``, or None."""
-    tags = resource["Properties"].get("Tags", [])
-    return next((tag["Value"] for tag in tags if tag["Key"] == key), None)
+    return network_model.tag_value(resource["Properties"], key)
 
 
 def subnets_by_tier(template: Mapping[str, Any]) -> dict[str, list[tuple[str, dict[str, Any]]]]:

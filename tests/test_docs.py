@@ -21,32 +21,37 @@ from tools.docs.__main__ import DIAGRAM, DIAGRAM_SOURCE, README, generated_text_
 from tools.docs.cidr_plan_table import cidr_plan_markdown, free_blocks
 from tools.docs.cost import PRICES_FILE, PriceRegionError, fixed_monthly_cost, load_prices, require_prices_for, total
 from tools.docs.diagram import network_dot
-from tools.docs.documented_configs import DocumentedConfig, profile_configs
+from tools.docs.documented_configs import DocumentedConfig, network_of, profile_configs
 from tools.docs.export_table import (
     EXAMPLE_SUFFIX,
     PER_AZ_EQUIVALENTS,
     export_table_markdown,
     helper_expression,
-    load_contract,
     output_key,
     raw_expression,
 )
 from tools.docs.network_model import NetworkModel, VpcEndpoint, read_network
 from tools.docs.readme_sections import MissingSectionError, fill_sections
-from tools.docs.render import GraphvizMissingError, graphviz_version, render_svg
+from tools.docs.render import GraphvizMissingError, graphviz_version, render, render_svg
 from tools.docs.settings_table import setting_value, settings_markdown
+from tools.golden import load_contract
 from tools.project import ROOT, config_for, synthesize
 
 ISOLATED = "10.0.21.0/24,10.0.22.0/24,10.0.23.0/24"
 
 
 def network(**context: str) -> NetworkModel:
-    return read_network(synthesize(config_for(**context)).to_json())
+    return network_of(config_for(**context))
 
 
 @pytest.fixture(scope="module")
 def generated() -> dict[Path, str]:
     return generated_text_files()
+
+
+@pytest.fixture(scope="module")
+def sections() -> dict[str, str]:
+    return readme_sections()
 
 
 # --- staleness: what `make docs` would write is what is checked in --------------------------
@@ -147,18 +152,12 @@ def test_diagram_draws_every_subnet_route_endpoint_and_the_encrypted_flow_log() 
 
 
 def test_graphviz_lays_the_azs_out_left_to_right_and_the_tiers_top_down() -> None:
-    layout = json.loads(_render_json(network_dot(network(environmentSuffix="prod"), title="t", subtitle="s")))
+    layout = json.loads(render(network_dot(network(environmentSuffix="prod"), title="t", subtitle="s"), "json"))
     centre = {obj["name"]: tuple(map(float, obj["pos"].split(","))) for obj in layout["objects"] if "pos" in obj}
     # Graphviz's y grows upwards.
     assert centre["private_1"][0] < centre["private_2"][0] < centre["private_3"][0]
     assert all(centre["private_1"][1] < centre[nat][1] for nat in centre if "NATGateway" in nat)
     assert centre["igw"][1] > max(centre[f"private_{az}"][1] for az in (1, 2, 3))
-
-
-def _render_json(dot_source: str) -> str:
-    import subprocess
-
-    return subprocess.run(["dot", "-Tjson"], input=dot_source, capture_output=True, text=True, check=True).stdout
 
 
 # --- the CIDR plan -----------------------------------------------------------------------
@@ -197,10 +196,10 @@ def test_profiles_with_different_plans_get_separate_tables() -> None:
     assert markdown.index("Profiles `a`:") < markdown.index("Profiles `b`:")
 
 
-def test_every_profile_in_cdk_json_is_documented() -> None:
+def test_every_profile_in_cdk_json_is_documented(sections: dict[str, str]) -> None:
     names = [item.name for item in profile_configs()]
     assert names == list(json.loads((ROOT / "cdk.json").read_text())["context"]["tapVpcProfiles"])
-    assert all(f"`{name}`" in readme_sections()["cidr-plan"] for name in names)
+    assert all(f"`{name}`" in sections["cidr-plan"] for name in names)
 
 
 # --- the export table ------------------------------------------------------------------
@@ -282,8 +281,8 @@ def test_price_table_names_its_sources_and_date() -> None:
         assert price["source"].startswith("https://aws.amazon.com/"), name
 
 
-def test_cost_section_prices_every_profile_and_the_single_nat_variant() -> None:
-    section = readme_sections()["cost"]
+def test_cost_section_prices_every_profile_and_the_single_nat_variant(sections: dict[str, str]) -> None:
+    section = sections["cost"]
     header = section.splitlines()[0]
     for name in [*(item.name for item in profile_configs()), "dev, natGateways=1"]:
         assert f"`{name}`" in header
@@ -299,8 +298,8 @@ def test_documented_config_network_is_its_template() -> None:
 # --- the settings table --------------------------------------------------------------------
 
 
-def test_settings_table_has_a_row_per_context_key_with_each_profiles_value() -> None:
-    table = readme_sections()["settings"]
+def test_settings_table_has_a_row_per_context_key_with_each_profiles_value(sections: dict[str, str]) -> None:
+    table = sections["settings"]
     rows = {line.split(" | ")[0].strip("| `"): line for line in table.splitlines()[2:]}
     assert list(rows) == [setting.key for setting in SETTINGS]
     # cdk.json: dev keeps 30 days, prod 365, ephemeral 7; only prod retains data and protects the stack.

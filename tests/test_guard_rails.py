@@ -18,6 +18,7 @@ from tools.golden import (
     GUARDED_PROFILES,
     LOGICAL_IDS_FILE,
     export_contract,
+    load_contract,
     stateful_logical_ids,
 )
 from tools.project import config_for, synthesize
@@ -31,7 +32,7 @@ def profile_templates() -> dict[str, Mapping[str, Any]]:
 
 
 def test_exports_match_the_checked_in_contract(profile_templates: dict[str, Mapping[str, Any]]) -> None:
-    contract = json.loads(CONTRACT_FILE.read_text())
+    contract = load_contract()
     actual = export_contract(config_for(environmentSuffix="dev"), profile_templates["dev"])
     removed = sorted(set(contract) - set(actual))
     added = sorted(set(actual) - set(contract))
@@ -48,7 +49,7 @@ def test_exports_match_the_checked_in_contract(profile_templates: dict[str, Mapp
 
 
 def test_every_contract_entry_explains_itself() -> None:
-    for name, entry in json.loads(CONTRACT_FILE.read_text()).items():
+    for name, entry in load_contract().items():
         assert name.startswith("TapVpcStack-{environmentSuffix}-")
         assert len(entry["meaning"]) > 10, name
 

@@ -38,6 +38,12 @@ STATEFUL_TYPES = (
 )
 
 
+def load_contract(path: Path = CONTRACT_FILE) -> dict[str, dict[str, Any]]:
+    """The checked-in contract: export-name pattern -> {meaning, value}."""
+    contract: dict[str, dict[str, Any]] = json.loads(path.read_text())
+    return contract
+
+
 def export_contract(config: TapVpcConfig, template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Export-name pattern -> {meaning, value} for ``template``."""
     outputs = template["Outputs"]

@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tools.docs.cidr_plan_table import cidr_plan_markdown
-from tools.docs.cost import cost_markdown, load_prices, require_prices_for
+from tools.docs.cost import cost_section
 from tools.docs.diagram import network_dot
-from tools.docs.documented_configs import DIAGRAM_PROFILE, cost_variants, profile_configs
-from tools.docs.export_table import HELPER_SETUP, export_table_markdown, load_contract
+from tools.docs.documented_configs import DIAGRAM_PROFILE, profile_configs
+from tools.docs.export_table import HELPER_SETUP, export_table_markdown
 from tools.docs.readme_sections import fill_sections
 from tools.docs.render import render_svg
 from tools.docs.settings_table import settings_markdown
+from tools.golden import load_contract
 from tools.project import ROOT, run_cli
 
 README = ROOT / "README.md"
@@ -37,17 +38,11 @@ def diagram_source() -> str:
 def readme_sections() -> dict[str, str]:
     """Section name -> Markdown body, for every generated section of README.md."""
     profiles = profile_configs()
-    prices = load_prices()
-    require_prices_for({item.name: item.config.region for item in [*profiles, *cost_variants()]}, prices)
     return {
         "settings": settings_markdown(profiles),
         "cidr-plan": cidr_plan_markdown([(item.name, item.network) for item in profiles]),
         "exports": f"```python\n{HELPER_SETUP}```\n\n{export_table_markdown(load_contract())}",
-        "cost": cost_markdown(
-            [(item.name, item.network) for item in profiles],
-            [(item.name, item.network) for item in cost_variants()],
-            prices,
-        ),
+        "cost": cost_section(),
     }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from tools.docs.documented_configs import cost_variants, profile_configs
 from tools.docs.network_model import NetworkModel
 from tools.project import ROOT, ToolError, run_cli
 
@@ -42,7 +43,7 @@ class PriceTable:
 
 @dataclass(frozen=True)
 class CostLine:
-    """One fixed monthly charge: ``quantity`` billable ``unit``s (hours or keys) at ``price`` each."""
+    """One fixed monthly charge: ``quantity`` billable ``unit``s (``hour`` or ``key``) at ``price`` each."""
 
     item: str
     quantity: Decimal
@@ -92,13 +93,13 @@ def fixed_monthly_cost(model: NetworkModel, table: PriceTable) -> list[CostLine]
     hours = table.hours_per_month
     interface_endpoint_azs = sum(len(e.subnets) for e in model.endpoints if e.endpoint_type == "Interface")
     return [
-        CostLine("NAT gateways", len(model.nat_gateways) * hours, "h", table.prices["nat_gateway_hour"].usd),
-        CostLine("Public IPv4 addresses", model.elastic_ips * hours, "h", table.prices["public_ipv4_hour"].usd),
+        CostLine("NAT gateways", len(model.nat_gateways) * hours, "hour", table.prices["nat_gateway_hour"].usd),
+        CostLine("Public IPv4 addresses", model.elastic_ips * hours, "hour", table.prices["public_ipv4_hour"].usd),
         CostLine("KMS keys, first year", Decimal(model.kms_keys), "key", table.prices["kms_key_month"].usd),
         CostLine(
             "Interface endpoints, per AZ",
             interface_endpoint_azs * hours,
-            "h",
+            "hour",
             table.prices["interface_endpoint_az_hour"].usd,
         ),
     ]
@@ -121,17 +122,14 @@ def cost_markdown(
     rows = [header, "| --- |" + " ---: |" * len(priced)]
     for index, first in enumerate(priced[0][1]):
         cells = [_cell(lines[index]) for _, lines in priced]
-        rows.append(f"| {first.item} (${first.price} per {_singular(first.unit)}) | " + " | ".join(cells) + " |")
+        rows.append(f"| {first.item} (${first.price} per {first.unit}) | " + " | ".join(cells) + " |")
     rows.append("| **Total per month** | " + " | ".join(f"**${total(lines)}**" for _, lines in priced) + " |")
-    prices = table.prices
     rates = [
-        f"- NAT data processing: ${prices['nat_gateway_data_gb'].usd} {prices['nat_gateway_data_gb'].unit}.",
-        f"- Flow-log ingestion: ${prices['flow_log_ingestion_gb'].usd} {prices['flow_log_ingestion_gb'].unit}.",
-        f"- Flow-log storage: ${prices['log_storage_gb_month'].usd} {prices['log_storage_gb_month'].unit},"
-        f" kept for {_retentions(profiles)}.",
-        f"- Interface endpoint data: ${prices['interface_endpoint_data_gb'].usd}"
-        f" {prices['interface_endpoint_data_gb'].unit}.",
-        f"- KMS key rotation: ${prices['kms_rotation_month'].usd} {prices['kms_rotation_month'].unit}.",
+        f"- NAT data processing: {_rate(table, 'nat_gateway_data_gb')}.",
+        f"- Flow-log ingestion: {_rate(table, 'flow_log_ingestion_gb')}.",
+        f"- Flow-log storage: {_rate(table, 'log_storage_gb_month')}, kept for {_retentions(profiles)}.",
+        f"- Interface endpoint data: {_rate(table, 'interface_endpoint_data_gb')}.",
+        f"- KMS key rotation: {_rate(table, 'kms_rotation_month')}.",
     ]
     basis = (
         f"{table.region} on-demand prices, {table.hours_per_month} hours per month, from `docs/prices.json`"
@@ -141,32 +139,37 @@ def cost_markdown(
 
 
 def _cell(line: CostLine) -> str:
-    unit = line.unit if line.unit == "h" or line.quantity == 1 else f"{line.unit}s"
-    return f"${line.monthly} ({line.quantity:,} {unit})"
+    plural = "" if line.quantity == 1 else "s"
+    return f"${line.monthly} ({line.quantity:,} {line.unit}{plural})"
 
 
-def _singular(unit: str) -> str:
-    return {"h": "hour", "key": "key per month"}[unit]
+def _rate(table: PriceTable, name: str) -> str:
+    price = table.prices[name]
+    return f"${price.usd} {price.unit}"
 
 
 def _retentions(profiles: Sequence[tuple[str, NetworkModel]]) -> str:
     """``30 days (`dev`), 365 days (`prod`)``: each profile's flow-log retention."""
     return ", ".join(
-        f"{flow_log.retention_days} days (`{name}`)" if flow_log.retention_days else f"ever (`{name}`)"
+        f"{flow_log.retention_days} days (`{name}`)" if flow_log.retention_days else f"ever, never expiring (`{name}`)"
         for name, model in profiles
         for flow_log in model.flow_logs
     )
 
 
+def cost_section() -> str:
+    """The cost table of every profile and priced variant, after checking the prices fit their region."""
+    table = load_prices()
+    profiles, variants = profile_configs(), cost_variants()
+    require_prices_for({item.name: item.config.region for item in [*profiles, *variants]}, table)
+    return cost_markdown(
+        [(item.name, item.network) for item in profiles], [(item.name, item.network) for item in variants], table
+    )
+
+
 def main() -> None:
     """`make cost`: print the cost table for every profile and the priced variants."""
-    from tools.docs.documented_configs import cost_variants, profile_configs
-
-    table = load_prices()
-    require_prices_for({item.name: item.config.region for item in [*profile_configs(), *cost_variants()]}, table)
-    profiles = [(item.name, item.network) for item in profile_configs()]
-    variants = [(item.name, item.network) for item in cost_variants()]
-    print(cost_markdown(profiles, variants, table), end="")
+    print(cost_section(), end="")
 
 
 if __name__ == "__main__":

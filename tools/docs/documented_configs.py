@@ -6,6 +6,7 @@ nag packs on, so a documented configuration is always one that ``cdk synth`` acc
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from tap_vpc.config import TapVpcConfig
@@ -29,7 +30,13 @@ class DocumentedConfig:
     @property
     def network(self) -> NetworkModel:
         """The network its synthesized template describes."""
-        return read_network(synthesize(self.config).to_json())
+        return network_of(self.config)
+
+
+@functools.cache
+def network_of(config: TapVpcConfig) -> NetworkModel:
+    """The network of ``config``'s synthesized template, read once per process."""
+    return read_network(synthesize(config).to_json())
 
 
 def suffix_for_profile(profile: str) -> str:

@@ -8,13 +8,11 @@ tests/test_docs.py resolves every snippet in a real consumer stack, so none can 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from tools.golden import CONTRACT_FILE, SUFFIX_PLACEHOLDER
+from tools.golden import SUFFIX_PLACEHOLDER
 
 #: The environment the snippets import from.
 EXAMPLE_SUFFIX = "prod"
@@ -37,12 +35,6 @@ PER_AZ_EQUIVALENTS = {
 }
 PER_AZ_SUBNET = re.compile(r"(Public|Private)Subnet(\d+)Id")
 PER_AZ_ROUTE_TABLE = re.compile(r"(Public|Private)RouteTable(\d+)Id")
-
-
-def load_contract(path: Path = CONTRACT_FILE) -> dict[str, dict[str, Any]]:
-    """Export-name pattern -> {meaning, value}, as ``make golden`` wrote it."""
-    contract: dict[str, dict[str, Any]] = json.loads(path.read_text())
-    return contract
 
 
 def output_key(pattern: str) -> str:

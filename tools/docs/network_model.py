@@ -131,8 +131,8 @@ def read_network(template: Template) -> NetworkModel:
     subnets = [
         Subnet(
             logical_id=logical_id,
-            tier=_tag(properties, "aws-cdk:subnet-name"),
-            az=_az_index(properties["AvailabilityZone"]),
+            tier=_subnet_tier(logical_id, properties),
+            az=az_index(properties["AvailabilityZone"]),
             cidr=ipaddress.IPv4Network(properties["CidrBlock"]),
             route_table=route_tables[logical_id],
             default_route_target=default_routes.get(route_tables[logical_id]),
@@ -190,11 +190,20 @@ def _ref(value: Any) -> str:
     raise ValueError(f"expected a Ref or Fn::GetAtt to a resource of this template, got {value!r}")
 
 
-def _tag(properties: Mapping[str, Any], key: str) -> str:
-    return next(str(tag["Value"]) for tag in properties.get("Tags", []) if tag["Key"] == key)
+def tag_value(properties: Mapping[str, Any], key: str) -> str | None:
+    """The value of tag ``key`` in a resource's ``properties``, or None."""
+    return next((str(tag["Value"]) for tag in properties.get("Tags", []) if tag["Key"] == key), None)
 
 
-def _az_index(availability_zone: Any) -> int:
+def _subnet_tier(logical_id: str, properties: Mapping[str, Any]) -> str:
+    """The L2 subnet-group name the CDK tags every subnet with."""
+    tier = tag_value(properties, "aws-cdk:subnet-name")
+    if tier is None:
+        raise ValueError(f"subnet {logical_id} has no aws-cdk:subnet-name tag; it was not made by the L2 Vpc")
+    return tier
+
+
+def az_index(availability_zone: Any) -> int:
     """The index of ``Fn::Select [i, Fn::GetAZs ""]``; TAP VPC never hard-codes an AZ name."""
     select = availability_zone["Fn::Select"]
     if select[1] != {"Fn::GetAZs": ""}:

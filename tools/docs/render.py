@@ -17,9 +17,14 @@ def graphviz_version() -> str:
     return _run(["-V"], "").stderr.strip()
 
 
+def render(dot_source: str, output_format: str) -> str:
+    """What ``dot -T<output_format>`` renders from ``dot_source`` (``svg``, or ``json`` for the layout)."""
+    return _run([f"-T{output_format}"], dot_source).stdout
+
+
 def render_svg(dot_source: str) -> str:
-    """The SVG ``dot -Tsvg`` renders from ``dot_source``; the same input and Graphviz give the same bytes."""
-    return _run(["-Tsvg"], dot_source).stdout
+    """The SVG of ``dot_source``; the same input and Graphviz give the same bytes."""
+    return render(dot_source, "svg")
 
 
 def _run(arguments: list[str], stdin: str) -> subprocess.CompletedProcess[str]:
