@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from tools.docs import network_model
@@ -63,3 +63,15 @@ def default_route(template: Mapping[str, Any], route_table_id: str) -> dict[str,
     assert len(routes) == 1, f"{route_table_id} has {len(routes)} default routes"
     route: dict[str, Any] = routes[0]
     return route
+
+
+def imported_names(node: Any) -> Iterator[str]:
+    """Every Fn::ImportValue name in a template fragment."""
+    if isinstance(node, dict):
+        if "Fn::ImportValue" in node:
+            yield node["Fn::ImportValue"]
+        for value in node.values():
+            yield from imported_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from imported_names(value)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,18 +13,7 @@ from tap_vpc.compliance import add_compliance_checks
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.example_consumer import ExampleConsumerStack
 from tap_vpc.outputs import export_name, output_specs
-
-
-def imported_names(node: Any) -> Iterator[str]:
-    """Every Fn::ImportValue name in a template fragment."""
-    if isinstance(node, dict):
-        if "Fn::ImportValue" in node:
-            yield node["Fn::ImportValue"]
-        for value in node.values():
-            yield from imported_names(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from imported_names(value)
+from tests.template_helpers import imported_names
 
 
 def consumer(**kwargs: Any) -> tuple[ExampleConsumerStack, Template]:
