@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tap_vpc.errors import ConfigError, ConfigProblem
-from tools.emulator import Emulator, free_port
+from tools.emulator import Emulator, free_port, running
+from tools.local import down
 from tools.project import ROOT, ToolError, run_cli
 
 
@@ -56,3 +58,12 @@ def test_make_local_with_a_bad_suffix_prints_one_block_and_starts_no_emulator() 
     assert "environmentSuffix = 'Bad_Suffix'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not Emulator(port).is_up()
+
+
+def test_local_down_names_an_emulator_it_did_not_start(tmp_path: Path) -> None:
+    no_pid_file = tmp_path / "emulator.pid"
+    with running(tmp_path / "moto.log") as server:
+        message = down(server.port, no_pid_file)
+        assert message.startswith(f"no emulator was started from this folder, but one answers at {server.endpoint}")
+        assert server.is_up(), "an emulator started elsewhere is left alone"
+    assert down(free_port(), no_pid_file) == "no emulator was running"

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from tap_vpc.example_consumer import consumer_stack_name
 from tools import emulator
@@ -33,7 +34,8 @@ def ensure_emulator(port: int) -> emulator.Emulator:
     """Reuse the emulator from the pid file, or start one in the background."""
     running = emulator.Emulator(port)
     if running.is_up():
-        print(f"emulator: reusing moto server at {running.endpoint}")
+        elsewhere = "" if PID_FILE.exists() else " (not started from this folder: stop it where it was started)"
+        print(f"emulator: reusing moto server at {running.endpoint}{elsewhere}")
         return running
     process = emulator.start(port, LOG_FILE)
     PID_FILE.write_text(f"{process.pid} {port}\n")
@@ -81,6 +83,19 @@ def diff(suffix: str, port: int) -> None:
     )
 
 
+def down(port: int, pid_file: Path = PID_FILE) -> str:
+    """Stop the emulator this folder started; say so when one from elsewhere holds the port."""
+    if emulator.stop_pid(pid_file):
+        return "emulator stopped"
+    server = emulator.Emulator(port)
+    if server.is_up():
+        return (
+            f"no emulator was started from this folder, but one answers at {server.endpoint}:"
+            " run `make local-down` in the folder that started it"
+        )
+    return "no emulator was running"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry: ``python -m tools.local {up,down,diff}``."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -94,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "diff":
         diff(args.suffix, args.port)
     else:
-        print("emulator stopped" if emulator.stop_pid(PID_FILE) else "no emulator was running")
+        print(down(args.port))
 
 
 if __name__ == "__main__":
