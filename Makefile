@@ -68,16 +68,18 @@ cost: setup ## Print the monthly cost of every profile (prices: docs/prices.json
 	@$(PY) -m tools.docs.cost
 
 local: setup ## Start the local AWS emulator, deploy TapVpcStack-dev and the consumer, print outputs
-	$(PY) -m tools.local up
+	@$(PY) -m tools.local up
 
 local-down: setup ## Stop the local emulator
-	$(PY) -m tools.local down
+	@$(PY) -m tools.local down
 
 diff: setup ## cdk diff against the stack deployed by `make local`
-	$(PY) -m tools.local diff
+	@$(PY) -m tools.local diff
 
-deploy: setup ## Deploy TapVpcStack-$(SUFFIX) to a real AWS account (needs credentials)
-	$(PY) -m tools.deploy_aws --suffix $(SUFFIX)
+deploy: setup ## Synth once, diff (destructive changes refused), deploy TapVpcStack-$(SUFFIX); see README
+	@$(PY) -m tools.deploy --environment $(SUFFIX) $(if $(APPROVAL),--require-approval $(APPROVAL)) \
+	  $(if $(APPROVE_DESTRUCTIVE),--approve-destructive) $(if $(ASSEMBLY),--assembly $(ASSEMBLY)) \
+	  $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT))
 
 clean: ## Remove build output (not the virtualenvs)
 	rm -rf cdk.out cdk.*.out .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml

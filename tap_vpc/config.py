@@ -38,6 +38,7 @@ class TapVpcConfig:
     account: str | None = None
     vpc_cidr: str = "10.0.0.0/16"
     az_count: int = 3
+    availability_zone_ids: tuple[str, ...] = ()
     nat_gateways: int = 3
     public_subnet_cidrs: tuple[str, ...] = ("10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24")
     private_subnet_cidrs: tuple[str, ...] = ("10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24")

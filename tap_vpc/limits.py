@@ -43,8 +43,55 @@ MAX_PREFIX_LENGTH = 28
 #: Addresses AWS reserves in every subnet (network, router, DNS, future use, broadcast).
 RESERVED_ADDRESSES_PER_SUBNET = 5
 
-#: The template picks AZs with Fn::Select over Fn::GetAZs; every AWS region has at least 3.
+#: TAP VPC spreads each tier over 1 to 3 AZs.
 MAX_AZ_COUNT = 3
+
+#: AZ IDs of each supported region (partition ``aws``). AZ IDs name the same physical zone in every
+#: account, unlike AZ names, which AWS maps to zones per account.
+#: Sources: AWS RAM User Guide, "Availability Zone IDs for your AWS resources"
+#: (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html) and
+#: ``aws ec2 describe-availability-zones --region R`` (ZoneId); checked 2026-11-30 against the zone
+#: table moto 5.2.5 ships. A region missing here is refused at synth; add it after checking both.
+AZ_IDS_BY_REGION: dict[str, tuple[str, ...]] = {
+    "af-south-1": ("afs1-az1", "afs1-az2", "afs1-az3"),
+    "ap-east-1": ("ape1-az1", "ape1-az2", "ape1-az3"),
+    "ap-northeast-1": ("apne1-az1", "apne1-az2", "apne1-az4"),
+    "ap-northeast-2": ("apne2-az1", "apne2-az2", "apne2-az3", "apne2-az4"),
+    "ap-northeast-3": ("apne3-az1", "apne3-az2", "apne3-az3"),
+    "ap-south-1": ("aps1-az1", "aps1-az2", "aps1-az3"),
+    "ap-south-2": ("aps2-az1", "aps2-az2", "aps2-az3"),
+    "ap-southeast-1": ("apse1-az1", "apse1-az2", "apse1-az3"),
+    "ap-southeast-2": ("apse2-az1", "apse2-az2", "apse2-az3"),
+    "ap-southeast-3": ("apse3-az1", "apse3-az2", "apse3-az3"),
+    "ap-southeast-4": ("apse4-az1", "apse4-az2", "apse4-az3"),
+    "ca-central-1": ("cac1-az1", "cac1-az2", "cac1-az4"),
+    "ca-west-1": ("caw1-az1", "caw1-az2", "caw1-az3"),
+    "eu-central-1": ("euc1-az1", "euc1-az2", "euc1-az3"),
+    "eu-central-2": ("euc2-az1", "euc2-az2", "euc2-az3"),
+    "eu-north-1": ("eun1-az1", "eun1-az2", "eun1-az3"),
+    "eu-south-1": ("eus1-az1", "eus1-az2", "eus1-az3"),
+    "eu-south-2": ("eus2-az1", "eus2-az2", "eus2-az3"),
+    "eu-west-1": ("euw1-az1", "euw1-az2", "euw1-az3"),
+    "eu-west-2": ("euw2-az1", "euw2-az2", "euw2-az3"),
+    "eu-west-3": ("euw3-az1", "euw3-az2", "euw3-az3"),
+    "il-central-1": ("ilc1-az1", "ilc1-az2", "ilc1-az3"),
+    "me-central-1": ("mec1-az1", "mec1-az2", "mec1-az3"),
+    "me-south-1": ("mes1-az1", "mes1-az2", "mes1-az3"),
+    "sa-east-1": ("sae1-az1", "sae1-az2", "sae1-az3"),
+    "us-east-1": ("use1-az1", "use1-az2", "use1-az3", "use1-az4", "use1-az5", "use1-az6"),
+    "us-east-2": ("use2-az1", "use2-az2", "use2-az3"),
+    "us-west-1": ("usw1-az1", "usw1-az3"),
+    "us-west-2": ("usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"),
+}
+
+#: Regions where accounts commonly see fewer than 3 AZs. In us-west-1 most accounts see 2 (AZ IDs
+#: usw1-az1 and usw1-az3), so ``Fn::GetAZs`` yields 2 and a third ``Fn::Select`` fails at deploy.
+#: An environment there must pin its AZs to ask for as many as this, or fewer.
+AZS_COMMONLY_VISIBLE: dict[str, int] = {"us-west-1": 2}
+
+#: Partitions whose regions TAP VPC refuses: their service principals and ARNs differ
+#: (``logs.<region>.amazonaws.com.cn``, ``arn:aws-cn:``), and nothing here has been deployed there.
+UNSUPPORTED_PARTITION_PREFIXES: dict[str, str] = {"cn-": "aws-cn", "us-gov-": "aws-us-gov", "us-iso": "aws-iso"}
 
 #: Name limits (CloudFormation, IAM, CloudWatch Logs, tagging).
 STACK_NAME_MAX = 128

@@ -70,7 +70,39 @@ def build_vpc(scope: Construct, config: TapVpcConfig) -> ec2.Vpc:
         ("DynamoDbEndpoint", ec2.GatewayVpcEndpointAwsService.DYNAMODB),
     ):
         vpc.add_gateway_endpoint(endpoint_id, service=service, subnets=endpoint_subnets)
+    if config.availability_zone_ids:
+        pin_subnets_to_az_ids(vpc)
     return vpc
+
+
+def all_subnets(vpc: ec2.Vpc) -> list[ec2.ISubnet]:
+    """Public, private and isolated subnets, tier by tier, in AZ order."""
+    return [*vpc.public_subnets, *vpc.private_subnets, *vpc.isolated_subnets]
+
+
+def pin_subnets_to_az_ids(vpc: ec2.Vpc) -> None:
+    """Move each subnet's AZ from ``AvailabilityZone`` to ``AvailabilityZoneId``.
+
+    The stack hands the L2 Vpc AZ IDs in place of AZ names; AWS::EC2::Subnet takes either, and an
+    AZ ID names the same physical zone in every account.
+    """
+    for subnet in all_subnets(vpc):
+        cfn_subnet = subnet.node.default_child
+        assert isinstance(cfn_subnet, ec2.CfnSubnet)
+        cfn_subnet.add_property_deletion_override("AvailabilityZone")
+        cfn_subnet.add_property_override("AvailabilityZoneId", subnet.availability_zone)
+
+
+def availability_zone_names(vpc: ec2.Vpc, *, pinned: bool) -> list[str]:
+    """The AZ name of each public subnet: its ``Fn::GetAtt AvailabilityZone`` when pinned by ID."""
+    if not pinned:
+        return [subnet.availability_zone for subnet in vpc.public_subnets]
+    names = []
+    for subnet in vpc.public_subnets:
+        cfn_subnet = subnet.node.default_child
+        assert isinstance(cfn_subnet, ec2.CfnSubnet)
+        names.append(cfn_subnet.attr_availability_zone)
+    return names
 
 
 def nat_gateways(vpc: ec2.Vpc) -> list[ec2.CfnNatGateway]:

@@ -3,7 +3,8 @@
 Precedence, lowest first:
 1. built-in defaults (``TapVpcConfig``'s field defaults: the production topology);
 2. the environment profile from ``cdk.json`` (``tapVpcProfiles``), chosen by ``environmentSuffix``:
-   ``dev``, ``prod``, or ``ephemeral`` for any other suffix;
+   a declared environment's own profile (``dev``, ``prod``), or ``ephemeral`` for an ephemeral suffix;
+   a declared environment's account, region and AZ IDs come from ``tapVpcEnvironments`` only;
 3. explicit context: top-level keys in ``cdk.json`` and ``cdk synth -c key=value``.
    ``environmentSuffix`` may also come from the ENVIRONMENT_SUFFIX variable (context wins).
 
@@ -18,6 +19,13 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.environments import (
+    ENVIRONMENTS_KEY,
+    declared_environments,
+    declared_setting_problems,
+    is_ephemeral,
+    unknown_suffix_problem,
+)
 from tap_vpc.errors import ConfigError, ConfigProblem
 from tap_vpc.validation import config_problems
 
@@ -43,11 +51,17 @@ def parse_optional_str(raw: object) -> str | None:
 
 
 def parse_int(raw: object) -> int:
-    """Accept an integer, or a string of digits (from ``-c``)."""
+    """Accept an integer, a whole float such as 30.0, or a string of digits (from ``-c``).
+
+    The CDK CLI reads cdk.json as JavaScript, where 30.0 is 30; a whole float is that integer here
+    too, so that every tool reads cdk.json the way ``cdk synth`` does.
+    """
     if isinstance(raw, bool):
         raise ParseError("must be an integer, not a boolean.")
     if isinstance(raw, int):
         return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
     if isinstance(raw, str):
         try:
             return int(raw.strip())
@@ -121,7 +135,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Account to deploy to; unset keeps the template environment-agnostic.",
     ),
     Setting("vpcCidr", "vpc_cidr", parse_str, "IPv4 network, /16 to /28", "The VPC's address range."),
-    Setting("azCount", "az_count", parse_int, "1 to 3", "Availability zones, chosen with Fn::GetAZs at deploy time."),
+    Setting(
+        "azCount",
+        "az_count",
+        parse_int,
+        "1 to 3; equal to the pinned AZ IDs",
+        "Availability zones. Declared environments pin them; ephemeral ones choose with Fn::GetAZs at deploy time.",
+    ),
+    Setting(
+        "availabilityZoneIds",
+        "availability_zone_ids",
+        parse_list,
+        "azCount AZ IDs of the region, or none",
+        "Pinned AZs by AZ ID; set only in a declared environment (ephemeral ones may pass -c).",
+    ),
     Setting(
         "natGateways",
         "nat_gateways",
@@ -217,7 +244,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 SETTINGS_BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
-KNOWN_KEYS: frozenset[str] = frozenset(SETTINGS_BY_KEY) | {PROFILES_KEY}
+KNOWN_KEYS: frozenset[str] = frozenset(SETTINGS_BY_KEY) | {PROFILES_KEY, ENVIRONMENTS_KEY}
 _FIELD_NAMES = {f.name for f in fields(TapVpcConfig)}
 assert {setting.field for setting in SETTINGS} == _FIELD_NAMES, "every config field needs a context key"
 
@@ -225,21 +252,35 @@ assert {setting.field for setting in SETTINGS} == _FIELD_NAMES, "every config fi
 def load_config(context: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> TapVpcConfig:
     """Build and validate the config from CDK context (``app.node.get_all_context()``).
 
-    ``environ`` supplies ENVIRONMENT_SUFFIX (pass ``os.environ``); it defaults to none.
-    Raises ``ConfigError`` listing every problem: unknown keys, unparsable and invalid values.
+    ``environ`` supplies ENVIRONMENT_SUFFIX (pass ``os.environ``); it defaults to none. A declared
+    environment (``tapVpcEnvironments``) takes account, region and AZ IDs from its declaration only;
+    an ephemeral suffix (``pr-<number>``, ``sandbox-<name>``) gets the ``ephemeral`` profile; any
+    other suffix is refused. Raises ``ConfigError`` listing every problem: unknown keys, missing
+    profiles, unparsable and invalid values.
     """
     environ = environ or {}
     problems = unknown_key_problems(context)
-    profiles = context.get(PROFILES_KEY, {})
+    profiles = context.get(PROFILES_KEY)
     if not isinstance(profiles, dict):
-        profiles = {}
         problems.append(
-            ConfigProblem(PROFILES_KEY, context.get(PROFILES_KEY), "must be an object of profile name -> settings.")
+            ConfigProblem(PROFILES_KEY, profiles, "must be an object of profile name -> settings (see cdk.json).")
         )
+        profiles = {}
+    declared, declaration_problems = declared_environments(context)
+    problems += declaration_problems
 
     suffix_raw = context.get("environmentSuffix", environ.get(SUFFIX_VARIABLE, TapVpcConfig.environment_suffix))
-    profile_name = profile_for_suffix(suffix_raw, profiles)
-    profile = profiles.get(profile_name, {})
+    environment = declared.get(suffix_raw) if isinstance(suffix_raw, str) else None
+    profile_name = suffix_raw if environment is not None else EPHEMERAL_PROFILE
+    if environment is None and isinstance(suffix_raw, str) and not is_ephemeral(suffix_raw):
+        problems.append(unknown_suffix_problem(suffix_raw, declared))
+    profile = profiles.get(profile_name)
+    if profile is None:
+        if profiles:
+            problems.append(
+                ConfigProblem(f"{PROFILES_KEY}.{profile_name}", None, "is missing: every environment needs its profile.")
+            )
+        profile = {}
     problems += profile_problems(profile_name, profile)
     if not isinstance(profile, dict):
         profile = {}
@@ -248,6 +289,15 @@ def load_config(context: Mapping[str, Any], environ: Mapping[str, str] | None = 
     for source in (profile, context):
         layered.update({key: value for key, value in source.items() if key in SETTINGS_BY_KEY})
     layered["environmentSuffix"] = suffix_raw
+    if environment is not None:
+        problems += declared_setting_problems(
+            environment, {"cdk.json context or -c": context, f"profile {profile_name!r}": profile}
+        )
+        layered.update(
+            account=environment.account,
+            region=environment.region,
+            availabilityZoneIds=list(environment.availability_zone_ids),
+        )
 
     values: dict[str, Any] = {}
     for key, raw in layered.items():
@@ -262,11 +312,6 @@ def load_config(context: Mapping[str, Any], environ: Mapping[str, str] | None = 
     if problems:
         raise ConfigError(problems)
     return config
-
-
-def profile_for_suffix(suffix: object, profiles: Mapping[str, Any]) -> str:
-    """``dev`` and ``prod`` (or any suffix with its own profile) pick theirs; others get ephemeral."""
-    return suffix if isinstance(suffix, str) and suffix in profiles else EPHEMERAL_PROFILE
 
 
 def profile_problems(name: str, profile: object) -> list[ConfigProblem]:

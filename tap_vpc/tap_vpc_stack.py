@@ -11,7 +11,7 @@ from tap_vpc import compliance
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.flow_log import VpcFlowLog
 from tap_vpc.https_security_group import build_https_security_group
-from tap_vpc.network import build_vpc, nat_elastic_ips, nat_gateways
+from tap_vpc.network import availability_zone_names, build_vpc, nat_elastic_ips, nat_gateways
 from tap_vpc.outputs import add_outputs
 
 
@@ -19,8 +19,9 @@ class TapVpcStack(Stack):
     """The TAP VPC network foundation for one environment, described by ``config``.
 
     ``config`` must already be validated (``settings.load_config`` does it). The stack reads no
-    context. Its AZs are ``Fn::Select`` over ``Fn::GetAZs``, so synth needs no AWS account and the
-    template deploys unchanged in any region. Extra keyword arguments go to ``Stack``.
+    context and makes no account lookups. Its AZs are the config's pinned AZ IDs (declared
+    environments), or ``Fn::Select`` over ``Fn::GetAZs`` (ephemeral ones). Extra keyword arguments
+    go to ``Stack``.
     """
 
     def __init__(self, scope: Construct, id_: str, *, config: TapVpcConfig, **kwargs: Any) -> None:
@@ -57,7 +58,14 @@ class TapVpcStack(Stack):
 
     @property
     def availability_zones(self) -> list[str]:
-        """The first ``azCount`` AZs of the deployment region, resolved by CloudFormation."""
+        """The pinned AZ IDs, or else the first ``azCount`` AZs that ``Fn::GetAZs`` returns.
+
+        Pinned IDs stand in for AZ names inside the L2 Vpc; ``pin_subnets_to_az_ids`` then puts each
+        on its subnet as ``AvailabilityZoneId``. ``Fn::GetAZs`` (ephemeral environments only) may
+        change its order when AWS adds an AZ, which would move, and so replace, every subnet.
+        """
+        if self.config.availability_zone_ids:
+            return list(self.config.availability_zone_ids)
         return [Fn.select(index, Fn.get_azs()) for index in range(self.config.az_count)]
 
     def _acknowledge_design_findings(self) -> None:
@@ -74,7 +82,7 @@ class TapVpcStack(Stack):
             "VpcId": vpc.vpc_id,
             "VpcCidr": vpc.vpc_cidr_block,
             "InternetGatewayId": vpc.internet_gateway_id or "",
-            "AvailabilityZones": Fn.join(",", self.availability_zones),
+            "AvailabilityZones": Fn.join(",", availability_zone_names(vpc, pinned=bool(self.config.availability_zone_ids))),
             "PublicSubnetIds": Fn.join(",", [subnet.subnet_id for subnet in vpc.public_subnets]),
             "PrivateSubnetIds": Fn.join(",", [subnet.subnet_id for subnet in vpc.private_subnets]),
             "NatGatewayIds": Fn.join(",", [nat.ref for nat in nats]),

@@ -20,7 +20,6 @@ from tap_vpc.outputs import longest_output_key
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _SUFFIX_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
-_REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9][0-9]?$")
 _ACCOUNT_PATTERN = re.compile(r"^[0-9]{12}$")
 _FLOW_LOG_TOKEN = re.compile(r"^\$\{([a-z0-9-]+)\}$")
 
@@ -166,15 +165,41 @@ def check_subnet_cidrs(config: TapVpcConfig) -> list[ConfigProblem]:
 
 
 def check_az_count(config: TapVpcConfig) -> list[ConfigProblem]:
-    """Between 1 and 3 AZs: the template selects AZs from Fn::GetAZs, and every region has 3."""
-    return problem_if(
-        not 1 <= config.az_count <= limits.MAX_AZ_COUNT,
-        "azCount",
-        config.az_count,
-        f"must be 1 to {limits.MAX_AZ_COUNT}. The template picks AZs with Fn::Select over "
-        "Fn::GetAZs so it deploys unchanged in any region, and every AWS region guarantees "
-        f"only {limits.MAX_AZ_COUNT} AZs.",
-    )
+    """1 to 3 AZs; without pinned AZ IDs, no more than accounts commonly see in the region."""
+    if not 1 <= config.az_count <= limits.MAX_AZ_COUNT:
+        return [ConfigProblem("azCount", config.az_count, f"must be 1 to {limits.MAX_AZ_COUNT}.")]
+    visible = limits.AZS_COMMONLY_VISIBLE.get(config.region)
+    if not config.availability_zone_ids and visible is not None and config.az_count > visible:
+        return [
+            ConfigProblem(
+                "azCount",
+                config.az_count,
+                f"many accounts see only {visible} AZs in {config.region}, so Fn::GetAZs cannot promise "
+                f"{config.az_count}. Pin availabilityZoneIds (a declared environment in cdk.json "
+                f"tapVpcEnvironments), or use azCount={visible}.",
+            )
+        ]
+    return []
+
+
+def check_availability_zone_ids(config: TapVpcConfig) -> list[ConfigProblem]:
+    """Pinned AZ IDs belong to the region, are distinct, and number exactly ``azCount``."""
+    key, zones = "availabilityZoneIds", config.availability_zone_ids
+    if not zones:
+        return []
+    known = limits.AZ_IDS_BY_REGION.get(config.region, ())
+    problems = [
+        ConfigProblem(key, zone, f"is not an AZ ID of {config.region} ({', '.join(known) or 'region not in limits'}).")
+        for zone in zones
+        if zone not in known
+    ]
+    if len(set(zones)) != len(zones):
+        problems.append(ConfigProblem(key, ",".join(zones), "lists an AZ twice; each tier needs distinct AZs."))
+    if len(zones) != config.az_count:
+        problems.append(
+            ConfigProblem(key, ",".join(zones), f"pins {len(zones)} AZs, but azCount is {config.az_count}.")
+        )
+    return problems
 
 
 def check_nat_gateways(config: TapVpcConfig) -> list[ConfigProblem]:
@@ -214,7 +239,7 @@ def check_environment_suffix(config: TapVpcConfig) -> list[ConfigProblem]:
                 "must not contain '_': CloudFormation stack and export names allow only letters, digits and '-'.",
             )
         ]
-    if not _SUFFIX_PATTERN.match(suffix):
+    if not _SUFFIX_PATTERN.fullmatch(suffix):
         return [
             ConfigProblem(key, suffix, "must be 1 or more of [a-z0-9-], starting and ending with a letter or digit.")
         ]
@@ -263,19 +288,35 @@ def check_tags(config: TapVpcConfig) -> list[ConfigProblem]:
 
 
 def check_region(config: TapVpcConfig) -> list[ConfigProblem]:
-    """A well-formed AWS region name such as us-east-1 or us-gov-west-1."""
-    return problem_if(
-        not _REGION_PATTERN.match(config.region),
-        "region",
-        config.region,
-        "must be an AWS region name such as us-east-1, eu-central-2 or us-gov-west-1.",
-    )
+    """A region of the ``aws`` partition that limits knows the AZs of; other partitions are refused."""
+    region = config.region
+    for prefix, partition in limits.UNSUPPORTED_PARTITION_PREFIXES.items():
+        if region.startswith(prefix):
+            return [
+                ConfigProblem(
+                    "region",
+                    region,
+                    f"is in the {partition} partition, which TAP VPC does not support: its service principals "
+                    "and ARNs differ from the aws partition's, and no template has been checked there.",
+                )
+            ]
+    if region in limits.AZ_IDS_BY_REGION:
+        return []
+    hint = suggestion(region, limits.AZ_IDS_BY_REGION)
+    return [
+        ConfigProblem(
+            "region",
+            region,
+            f"is not a supported region{hint}. Supported: the aws-partition regions in "
+            "tap_vpc/limits.py AZ_IDS_BY_REGION.",
+        )
+    ]
 
 
 def check_account(config: TapVpcConfig) -> list[ConfigProblem]:
     """The optional account is a 12-digit AWS account id."""
     return problem_if(
-        config.account is not None and not _ACCOUNT_PATTERN.match(config.account),
+        config.account is not None and not _ACCOUNT_PATTERN.fullmatch(config.account),
         "account",
         config.account,
         "must be a 12-digit AWS account id, or left out for an environment-agnostic template.",
@@ -288,6 +329,7 @@ RULES: tuple[Callable[[TapVpcConfig], list[ConfigProblem]], ...] = (
     check_account,
     check_vpc_cidr,
     check_az_count,
+    check_availability_zone_ids,
     check_nat_gateways,
     check_subnet_cidrs,
     check_https_ingress_cidrs,

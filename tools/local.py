@@ -1,8 +1,9 @@
-"""`make local`, `make local-down` and `make diff`: TAP VPC on a local AWS emulator.
+"""`make local`, `make local-down` and `make diff`: TAP VPC on the local AWS emulator.
 
-``up`` starts (or reuses) the emulator on loopback, bootstraps it, deploys TapVpcStack-<suffix>
-and the example consumer with the pinned CDK CLI, writes cfn-outputs/flat-outputs.json and prints
-the outputs. Running it again updates the stacks in place.
+``up`` starts (or reuses) this folder's emulator on loopback, bootstraps it, then deploys
+TapVpcStack-<suffix> through the same synth-and-deploy path as `make deploy`, and the example
+consumer. It writes cfn-outputs/flat-outputs.json and prints the outputs. Running it again after a
+settings change updates the stacks in place. One `make local` at a time runs per folder.
 """
 
 from __future__ import annotations
@@ -10,48 +11,95 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from pathlib import Path
 
+from tap_vpc.config import TapVpcConfig
 from tap_vpc.example_consumer import consumer_stack_name
 from tools import emulator
-from tools.cdk_cli import cdk, context_args, deploy_to_emulator
-from tools.project import ROOT, config_for, run_cli
+from tools.cdk_cli import CONSUMER_APP, DIFF_FOUND, cdk, context_args, read_outputs
+from tools.deploy import Target, assembly_dir, bootstrap_emulator, deploy, ensure_emulator_alive, synth
+from tools.project import ROOT, ToolError, config_for, run_cli
 
 STATE_DIR = ROOT / ".local"
-PID_FILE = STATE_DIR / "emulator.pid"
-LOG_FILE = STATE_DIR / "emulator.log"
 OUTPUTS_DIR = ROOT / "cfn-outputs"
-DEFAULT_PORT = int(os.environ.get("TAP_VPC_EMULATOR_PORT", "4599"))
+DEFAULT_PORT = 4599
 
 
 def emulator_context(suffix: str) -> dict[str, str]:
     """The ``-c`` values of the emulator target for ``suffix``."""
-    return {"deployTarget": "emulator", "environmentSuffix": suffix}
+    return {"deployTarget": "emulator", "environmentSuffix": suffix.strip()}
 
 
-def ensure_emulator(port: int) -> emulator.Emulator:
-    """Reuse the emulator from the pid file, or start one in the background."""
-    running = emulator.Emulator(port)
-    if running.is_up():
-        elsewhere = "" if PID_FILE.exists() else " (not started from this folder: stop it where it was started)"
-        print(f"emulator: reusing moto server at {running.endpoint}{elsewhere}")
-        return running
-    process = emulator.start(port, LOG_FILE)
-    PID_FILE.write_text(f"{process.pid} {port}\n")
-    print(f"emulator: started moto server at {running.endpoint} (pid {process.pid}, log {LOG_FILE})")
-    return running
+def ensure_emulator(port: int, state_dir: Path = STATE_DIR) -> emulator.Emulator:
+    """Reuse the emulator this folder started on ``port``, or start one in the background."""
+    server = emulator.Emulator(port)
+    record_file = emulator.pid_file(state_dir, port)
+    server_record = emulator.read_record(record_file)
+    if server_record is not None and server_record.mismatch() is None and server.is_up():
+        print(f"emulator: reusing moto server at {server.endpoint} (pid {server_record.pid})")
+        return server
+    if server.is_up():
+        raise ToolError(
+            f"an emulator answers at {server.endpoint}, but this folder did not start it; stop it where it "
+            "was started, or choose another port with TAP_VPC_EMULATOR_PORT=NNNN"
+        )
+    log = state_dir / f"emulator-{port}.log"
+    process = emulator.start(port, log)
+    emulator.record(process, port, record_file)
+    print(f"emulator: started moto server at {server.endpoint} (pid {process.pid}, log {log.relative_to(ROOT)})")
+    return server
+
+
+def deploy_to_emulator(
+    server: emulator.Emulator, context: dict[str, str], state_dir: Path, *, quiet: bool = False
+) -> tuple[TapVpcConfig, dict[str, str], dict[str, str]]:
+    """Bootstrap ``server``, deploy TapVpcStack and the example consumer with ``-c context``.
+
+    ``context`` must select ``deployTarget=emulator``. Returns the config, and both stacks' outputs.
+    The producer goes through `make deploy`'s synth and deploy; the emulator is disposable, so no
+    destructive-change gate stands in the way of the local loop.
+    """
+    config = config_for(**context)
+    target = Target(server, quiet=quiet)
+    bootstrap_emulator(config, target)
+    assembly = assembly_dir(config)
+    synth(config, context, target, assembly)
+    producer = deploy(config, target, assembly, "never", state_dir / "producer-outputs.json")
+    consumer_stack = consumer_stack_name(config.environment_suffix)
+    consumer_outputs = state_dir / "consumer-outputs.json"
+    args = [
+        "deploy",
+        consumer_stack,
+        "--app",
+        CONSUMER_APP,
+        "--output",
+        "cdk.consumer.out",
+        "--method=direct",
+        "--require-approval=never",
+        "--previous-parameters=false",
+        "--outputs-file",
+        str(consumer_outputs),
+        *context_args(context),
+    ]
+    try:
+        cdk(args, target.environment(config), capture=quiet)
+    except ToolError:
+        ensure_emulator_alive(target, "cdk deploy")
+        raise
+    return config, producer, read_outputs(consumer_outputs, consumer_stack)
 
 
 def up(suffix: str, port: int) -> dict[str, str]:
-    """Deploy producer and consumer to the emulator; return the producer's flat outputs."""
+    """Deploy producer and consumer to this folder's emulator; return the producer's flat outputs."""
     config_for(**emulator_context(suffix))  # bad settings stop here, before an emulator starts
-    config, outputs, consumer = deploy_to_emulator(ensure_emulator(port), emulator_context(suffix), STATE_DIR)
+    with emulator.folder_lock(STATE_DIR):
+        server = ensure_emulator(port)
+        config, outputs, consumer = deploy_to_emulator(server, emulator_context(suffix), STATE_DIR)
     OUTPUTS_DIR.mkdir(exist_ok=True)
     (OUTPUTS_DIR / "flat-outputs.json").write_text(json.dumps(outputs, indent=2, sort_keys=True) + "\n")
     print_table(config.stack_name, outputs)
-    print_table(consumer_stack_name(suffix), consumer)
-    print(f"\nwrote {OUTPUTS_DIR / 'flat-outputs.json'}; stop the emulator with `make local-down`")
+    print_table(consumer_stack_name(config.environment_suffix), consumer)
+    print(f"\nwrote {OUTPUTS_DIR.relative_to(ROOT) / 'flat-outputs.json'}; stop the emulator with `make local-down`")
     return outputs
 
 
@@ -66,34 +114,24 @@ def print_table(title: str, outputs: dict[str, str]) -> None:
 
 
 def diff(suffix: str, port: int) -> None:
-    """`cdk diff` of the local stack against what `make local` deployed."""
-    config = config_for(**emulator_context(suffix))
+    """`cdk diff` of the local stack against what `make local` deployed; differences exit 1."""
+    context = emulator_context(suffix)
+    config = config_for(**context)
     server = emulator.Emulator(port)
     if not server.is_up():
-        sys.exit(f"no emulator at {server.endpoint}: run `make local` first")
-    cdk(
-        [
-            "diff",
-            config.stack_name,
-            "--method=template",
-            "--fail",
-            *context_args(emulator_context(suffix)),
-        ],
-        server.environment(config.region),
+        raise ToolError(f"no emulator answers at {server.endpoint}: run `make local` first")
+    target = Target(server)
+    result = cdk(
+        ["diff", config.stack_name, "--method=template", "--fail", *context_args(context)],
+        target.environment(config),
+        check=False,
     )
-
-
-def down(port: int, pid_file: Path = PID_FILE) -> str:
-    """Stop the emulator this folder started; say so when one from elsewhere holds the port."""
-    if emulator.stop_pid(pid_file):
-        return "emulator stopped"
-    server = emulator.Emulator(port)
-    if server.is_up():
-        return (
-            f"no emulator was started from this folder, but one answers at {server.endpoint}:"
-            " run `make local-down` in the folder that started it"
-        )
-    return "no emulator was running"
+    if result.returncode == 0:
+        return
+    ensure_emulator_alive(target, "cdk diff")
+    if result.returncode == DIFF_FOUND:
+        raise ToolError(f"{config.stack_name} differs from what `make local` deployed (the diff is above)")
+    raise ToolError(f"`cdk diff` failed (exit {result.returncode}); its output is above")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -101,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["up", "down", "diff"])
     parser.add_argument("--suffix", default=os.environ.get("ENVIRONMENT_SUFFIX", "dev"))
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("TAP_VPC_EMULATOR_PORT", DEFAULT_PORT)))
     args = parser.parse_args(argv)
     STATE_DIR.mkdir(exist_ok=True)
     if args.command == "up":
@@ -109,7 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "diff":
         diff(args.suffix, args.port)
     else:
-        print(down(args.port))
+        print(emulator.stop(STATE_DIR, args.port))
 
 
 if __name__ == "__main__":

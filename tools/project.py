@@ -42,8 +42,20 @@ def run_cli(main: Callable[[], None], name: str) -> None:
 
 
 def cdk_json_context() -> dict[str, Any]:
-    """The ``context`` object of cdk.json (feature flags, region and profiles)."""
-    context: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+    """The ``context`` object of cdk.json (feature flags, environments and profiles).
+
+    Raises ``ToolError`` in one line when cdk.json is not valid JSON or has no context object.
+    """
+    path = ROOT / "cdk.json"
+    try:
+        document = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ToolError(f"cdk.json is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    except OSError as error:
+        raise ToolError(f"cannot read cdk.json: {error.strerror}") from None
+    context = document.get("context") if isinstance(document, dict) else None
+    if not isinstance(context, dict):
+        raise ToolError("cdk.json has no \"context\" object")
     return context
 
 

@@ -1,0 +1,217 @@
+"""`make deploy`: synthesize once, diff that assembly, refuse destructive changes, deploy it unattended.
+
+    python -m tools.deploy --environment prod [--assembly DIR] [--require-approval LEVEL]
+                           [--approve-destructive] [--emulator-port PORT] [-c key=value ...]
+
+1. Synth: ``cdk synth`` writes the cloud assembly ``cdk.<env>.out`` (or ``--assembly`` names one
+   an earlier step built, as the deploy workflow does). Diff and deploy both read that assembly.
+2. Diff: ``cdk diff --fail-on=destructive`` against the deployed stack. A change that replaces,
+   deletes or orphans a resource is refused unless ``--approve-destructive`` is given.
+3. Deploy: ``cdk deploy --require-approval LEVEL`` with stdin closed. LEVEL defaults to
+   ``broadening`` in a terminal (the CLI asks you); without a terminal it must be given, and
+   ``never`` belongs only behind an approval gate (the protected GitHub environment).
+
+The target is a real account (the ambient credentials, which must belong to the declared
+account) unless ``--emulator-port`` is given: nothing read from the environment selects the
+emulator, and AWS_ENDPOINT_URL is refused on the AWS path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tap_vpc.config import TapVpcConfig
+from tools import emulator
+from tools.cdk_cli import DIFF_FOUND, cdk, context_args, read_outputs
+from tools.credentials import caller_account
+from tools.project import ROOT, ToolError, config_for, run_cli
+
+APPROVAL_LEVELS = ("never", "any-change", "broadening")
+#: The account moto uses for ephemeral environments, which declare none.
+EMULATOR_DEFAULT_ACCOUNT = "123456789012"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the deploy goes: a real account, or the emulator on ``emulator.port``."""
+
+    emulator: emulator.Emulator | None = None
+    #: Capture the CLI's output instead of printing it (the integration suite).
+    quiet: bool = False
+
+    def environment(self, config: TapVpcConfig) -> dict[str, str]:
+        """Extra process environment for the CLI: none for AWS, the emulator's endpoint otherwise."""
+        if self.emulator is None:
+            return {}
+        return self.emulator.environment(config.region, config.account or EMULATOR_DEFAULT_ACCOUNT)
+
+    def context(self) -> dict[str, str]:
+        """Extra ``-c`` values of this target."""
+        return {"deployTarget": "emulator"} if self.emulator else {}
+
+    def describe(self) -> str:
+        """One phrase for messages."""
+        return f"the emulator at {self.emulator.endpoint}" if self.emulator else "AWS"
+
+
+def assembly_dir(config: TapVpcConfig) -> Path:
+    """Default cloud-assembly folder of an environment: ``cdk.<suffix>.out``."""
+    return ROOT / f"cdk.{config.environment_suffix}.out"
+
+
+def synth(config: TapVpcConfig, context: dict[str, str], target: Target, out: Path) -> None:
+    """Synthesize ``config`` into the cloud assembly ``out`` (replacing an older one)."""
+    shutil.rmtree(out, ignore_errors=True)
+    cdk(["synth", "--quiet", "--output", str(out), *context_args(context)], target.environment(config), capture=target.quiet)
+    if not target.quiet:
+        print(f"deploy: synthesized {config.stack_name} into {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+
+
+def diff_gate(config: TapVpcConfig, target: Target, assembly: Path, *, approve_destructive: bool) -> None:
+    """Print the diff of ``assembly`` against the deployed stack; refuse a destructive one unless approved."""
+    result = cdk(
+        ["diff", "--app", str(assembly), config.stack_name, "--method=template", "--fail-on=destructive"],
+        target.environment(config),
+        check=False,
+    )
+    if result.returncode == 0:
+        return
+    ensure_emulator_alive(target, "cdk diff")
+    if result.returncode != DIFF_FOUND:
+        raise ToolError(f"`cdk diff` failed (exit {result.returncode}); its output is above")
+    if approve_destructive:
+        print("deploy: destructive change approved with --approve-destructive (APPROVE_DESTRUCTIVE=1)")
+        return
+    raise ToolError(
+        f"refused: the diff above replaces, deletes or orphans resources of {config.stack_name} "
+        "(or `cdk diff` failed; see above). Review it; to go ahead, run again with APPROVE_DESTRUCTIVE=1 "
+        "(in CI: the deploy workflow's approve-destructive input, behind the protected environment)."
+    )
+
+
+def ensure_emulator_alive(target: Target, step: str) -> None:
+    """After a failed ``step`` on the emulator: say so in one line when the emulator died."""
+    if target.emulator is not None and not target.emulator.is_up():
+        raise ToolError(
+            f"the emulator at {target.emulator.endpoint} stopped answering during {step}; "
+            "see .local/ for its log, then run `make local` again"
+        )
+
+
+def deploy(config: TapVpcConfig, target: Target, assembly: Path, approval: str, outputs_file: Path) -> dict[str, str]:
+    """``cdk deploy`` the stack of ``assembly`` with stdin closed; return its outputs."""
+    args = [
+        "deploy",
+        "--app",
+        str(assembly),
+        config.stack_name,
+        f"--require-approval={approval}",
+        # The CLI would pass UsePreviousValue for BootstrapVersion; a fresh value is the same on
+        # AWS and gets past moto 5.2.5's KeyError 'BootstrapVersion' on update.
+        "--previous-parameters=false",
+        "--outputs-file",
+        str(outputs_file),
+    ]
+    if target.emulator is not None:
+        args.append("--method=direct")  # moto 5.2.5 records no outputs for change-set deploys
+    try:
+        cdk(args, target.environment(config), capture=target.quiet)
+    except ToolError:
+        ensure_emulator_alive(target, "cdk deploy")
+        raise
+    return read_outputs(outputs_file, config.stack_name)
+
+
+def bootstrap_emulator(config: TapVpcConfig, target: Target) -> None:
+    """Bootstrap the emulator account once (a real account is bootstrapped by hand, see README)."""
+    assert target.emulator is not None
+    env = target.environment(config)
+    account = config.account or EMULATOR_DEFAULT_ACCOUNT
+    if cdk(["bootstrap", f"aws://{account}/{config.region}"], env, check=False, capture=target.quiet).returncode != 0:
+        ensure_emulator_alive(target, "cdk bootstrap")
+        raise ToolError(f"`cdk bootstrap` of the emulator account {account} failed; its output is above")
+
+
+def resolve_approval(requested: str | None, interactive: bool) -> str:
+    """The ``--require-approval`` level: as requested, else ``broadening`` in a terminal.
+
+    Without a terminal the CLI cannot ask, and would stop at the first broadening change; so the
+    level must then be stated, and ``never`` is stated only behind an approval gate.
+    """
+    if requested:
+        return requested
+    if interactive:
+        return "broadening"
+    raise ToolError(
+        "no terminal to ask for approval: state APPROVAL=never where an approval gate already ran "
+        "(the protected GitHub environment), or run `make deploy` in a terminal"
+    )
+
+
+def resolve_target(emulator_port: int | None) -> Target:
+    """The emulator on ``emulator_port`` when given (it must answer); otherwise AWS."""
+    if emulator_port is None:
+        endpoint = [name for name in os.environ if name.startswith("AWS_ENDPOINT_URL")]
+        if endpoint:
+            raise ToolError(
+                f"{endpoint[0]} is set, but make deploy targets AWS unless EMULATOR_PORT is given; unset it"
+            )
+        return Target()
+    server = emulator.Emulator(emulator_port)
+    if not server.is_up():
+        raise ToolError(f"no emulator answers at {server.endpoint}: start one with `make local`")
+    return Target(server)
+
+
+def parse_context(pairs: list[str]) -> dict[str, str]:
+    """``key=value`` strings from ``-c`` as a dict."""
+    context = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ToolError(f"-c {pair!r}: expected key=value")
+        context[key] = value
+    return context
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command-line entry; see the module docstring."""
+    parser = argparse.ArgumentParser(description="Synth once, diff, refuse destructive changes, deploy.")
+    parser.add_argument("--environment", required=True)
+    parser.add_argument("--assembly", type=Path, help="deploy this already-synthesized cloud assembly")
+    parser.add_argument("--require-approval", choices=APPROVAL_LEVELS)
+    parser.add_argument("--approve-destructive", action="store_true")
+    parser.add_argument("--emulator-port", type=int)
+    parser.add_argument("-c", dest="context", action="append", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args(argv)
+
+    target = resolve_target(args.emulator_port)
+    context = {**parse_context(args.context), **target.context(), "environmentSuffix": args.environment.strip()}
+    config = config_for(**context)  # bad settings stop here, before any AWS call
+    approval = resolve_approval(args.require_approval, sys.stdin is not None and sys.stdin.isatty())
+    if target.emulator is None:
+        account = caller_account()
+        if config.account is not None and account != config.account:
+            raise ToolError(
+                f"the credentials are for account {account}, but {config.environment_suffix} is declared in "
+                f"{config.account} (cdk.json tapVpcEnvironments); use that account's credentials"
+            )
+    else:
+        bootstrap_emulator(config, target)
+    assembly = args.assembly or assembly_dir(config)
+    if args.assembly is None:
+        synth(config, context, target, assembly)
+    elif not (assembly / "manifest.json").is_file():
+        raise ToolError(f"--assembly {assembly} is not a cloud assembly (no manifest.json)")
+    diff_gate(config, target, assembly, approve_destructive=args.approve_destructive)
+    outputs = deploy(config, target, assembly, approval, assembly / "outputs.json")
+    print(f"deploy: {config.stack_name} deployed to {target.describe()} ({len(outputs)} outputs)")
+
+
+if __name__ == "__main__":
+    run_cli(main, "deploy")
