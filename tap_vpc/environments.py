@@ -99,7 +99,7 @@ def _declaration_problems(key: str, declaration: Mapping[str, Any]) -> list[Conf
 
 def unknown_suffix_problem(suffix: str, declared: Mapping[str, DeclaredEnvironment]) -> ConfigProblem:
     """The problem for a suffix that is neither declared nor ephemeral, with a did-you-mean."""
-    matches = difflib.get_close_matches(suffix, sorted(declared), n=1, cutoff=0.5)
+    matches = difflib.get_close_matches(suffix, sorted(declared), n=1, cutoff=0.6)
     hint = f"; did you mean {matches[0]!r}?" if matches else "."
     names = ", ".join(sorted(declared)) or "none"
     patterns = ", ".join(EPHEMERAL_PATTERNS)

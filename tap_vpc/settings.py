@@ -14,6 +14,7 @@ Values given with ``-c`` arrive as strings: lists are comma-separated, tags are 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -272,7 +273,9 @@ def load_config(context: Mapping[str, Any], environ: Mapping[str, str] | None = 
     suffix_raw = context.get("environmentSuffix", environ.get(SUFFIX_VARIABLE, TapVpcConfig.environment_suffix))
     environment = declared.get(suffix_raw) if isinstance(suffix_raw, str) else None
     profile_name = suffix_raw if environment is not None else EPHEMERAL_PROFILE
-    if environment is None and isinstance(suffix_raw, str) and not is_ephemeral(suffix_raw):
+    # A malformed suffix is reported by validation's suffix rule; only a well-formed one can be a typo.
+    well_formed = isinstance(suffix_raw, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", suffix_raw) is not None
+    if environment is None and well_formed and not is_ephemeral(suffix_raw):
         problems.append(unknown_suffix_problem(suffix_raw, declared))
     profile = profiles.get(profile_name)
     if profile is None:

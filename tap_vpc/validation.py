@@ -307,8 +307,8 @@ def check_region(config: TapVpcConfig) -> list[ConfigProblem]:
         ConfigProblem(
             "region",
             region,
-            f"is not a supported region{hint}. Supported: the aws-partition regions in "
-            "tap_vpc/limits.py AZ_IDS_BY_REGION.",
+            f"is not a supported region{hint} (supported: the aws-partition regions whose AZ IDs "
+            "tap_vpc/limits.py AZ_IDS_BY_REGION lists).",
         )
     ]
 

@@ -125,7 +125,7 @@ def test_model_rejects_a_template_without_exactly_one_vpc() -> None:
 
 
 def test_model_rejects_a_hard_coded_availability_zone() -> None:
-    template = json.loads(json.dumps(synthesize(config_for(environmentSuffix="dev")).to_json()))
+    template = json.loads(json.dumps(synthesize(config_for(environmentSuffix="pr-1")).to_json()))
     subnet = next(r for r in template["Resources"].values() if r["Type"] == "AWS::EC2::Subnet")
     subnet["Properties"]["AvailabilityZone"] = {"Fn::Select": [0, ["us-east-1a"]]}
     with pytest.raises(ValueError, match="Fn::GetAZs"):

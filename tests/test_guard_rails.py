@@ -58,10 +58,47 @@ def test_every_contract_entry_explains_itself() -> None:
 def test_stateful_logical_ids_are_stable(profile_templates: dict[str, Mapping[str, Any]], suffix: str) -> None:
     golden = json.loads(LOGICAL_IDS_FILE.read_text())[suffix]
     actual = stateful_logical_ids(profile_templates[suffix])
-    missing = sorted(f"{lid} ({kind})" for lid, kind in golden.items() if actual.get(lid) != kind)
-    new = sorted(f"{lid} ({kind})" for lid, kind in actual.items() if lid not in golden)
+    missing = sorted(f"{lid} ({entry['type']})" for lid, entry in golden.items() if lid not in actual)
+    new = sorted(f"{lid} ({entry['type']})" for lid, entry in actual.items() if lid not in golden)
     assert (missing, new) == ([], []), (
         f"[{suffix}] logical IDs changed. CloudFormation would DELETE and REPLACE {missing} "
         f"(creating {new}): an outage for everything in the VPC, or lost flow-log data. Usually a "
         f"construct id was renamed; rename it back. {HOW_TO_ACCEPT}"
     )
+
+
+@pytest.mark.parametrize("suffix", GUARDED_PROFILES)
+def test_no_guarded_resource_changes_a_property_that_replaces_it(
+    profile_templates: dict[str, Mapping[str, Any]], suffix: str
+) -> None:
+    golden = json.loads(LOGICAL_IDS_FILE.read_text())[suffix]
+    actual = stateful_logical_ids(profile_templates[suffix])
+    assert replacements(golden, actual) == [], (
+        f"[{suffix}] CloudFormation would REPLACE these resources (an outage of every workload in them): "
+        f"{replacements(golden, actual)}. {HOW_TO_ACCEPT}"
+    )
+
+
+def replacements(golden: Mapping[str, Any], actual: Mapping[str, Any]) -> list[str]:
+    """``"<logical id> (<type>): <property> <old> -> <new>"`` for each replacing change."""
+    found = []
+    for logical_id, entry in sorted(golden.items()):
+        now = actual.get(logical_id, {}).get("replace_on", {})
+        for key in sorted(set(entry["replace_on"]) | set(now)):
+            before, after = entry["replace_on"].get(key), now.get(key)
+            if before != after:
+                found.append(f"{logical_id} ({entry['type']}): {key} {before!r} -> {after!r}")
+    return found
+
+
+def test_changing_a_declared_environments_azs_is_reported_as_subnet_replacements() -> None:
+    golden = stateful_logical_ids(synthesize(config_for(environmentSuffix="dev")).to_json())
+    moved_template = synthesize(
+        config_for(environmentSuffix="pr-3", availabilityZoneIds="use1-az1,use1-az2,use1-az6")
+    ).to_json()
+    found = replacements(golden, stateful_logical_ids(moved_template))
+    subnet_moves = [line for line in found if "AvailabilityZoneId" in line]
+    assert subnet_moves == [
+        "VpcPrivateSubnet3SubnetF258B56E (AWS::EC2::Subnet): AvailabilityZoneId 'use1-az4' -> 'use1-az6'",
+        "VpcPublicSubnet3SubnetBE12F0B6 (AWS::EC2::Subnet): AvailabilityZoneId 'use1-az4' -> 'use1-az6'",
+    ]

@@ -16,7 +16,7 @@ from tools.project import ROOT, config_for, synthesize
 PROFILES: dict[str, TapVpcConfig] = {
     "dev": config_for(),
     "prod": config_for(environmentSuffix="prod"),
-    "ephemeral": config_for(environmentSuffix="pr1"),
+    "ephemeral": config_for(environmentSuffix="pr-1"),
     "emulator": config_for(deployTarget="emulator"),
     "isolated-single-nat": config_for(natGateways="1", isolatedSubnetCidrs="10.0.21.0/24,10.0.22.0/24,10.0.23.0/24"),
 }

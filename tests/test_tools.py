@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from tap_vpc.errors import ConfigError, ConfigProblem
-from tools.emulator import Emulator, free_port, running
-from tools.local import down
+from tools.emulator import Emulator, free_port, running, stop
 from tools.project import ROOT, ToolError, run_cli
 
 
@@ -60,10 +59,12 @@ def test_make_local_with_a_bad_suffix_prints_one_block_and_starts_no_emulator() 
     assert not Emulator(port).is_up()
 
 
-def test_local_down_names_an_emulator_it_did_not_start(tmp_path: Path) -> None:
-    no_pid_file = tmp_path / "emulator.pid"
+def test_local_down_leaves_an_emulator_it_did_not_start_alone(tmp_path: Path) -> None:
     with running(tmp_path / "moto.log") as server:
-        message = down(server.port, no_pid_file)
-        assert message.startswith(f"no emulator was started from this folder, but one answers at {server.endpoint}")
+        message = stop(tmp_path, server.port)
+        assert message == (
+            f"not stopping the emulator at localhost:{server.port}: it was not started from this folder "
+            "(no .local record); stop it where it was started"
+        )
         assert server.is_up(), "an emulator started elsewhere is left alone"
-    assert down(free_port(), no_pid_file) == "no emulator was running"
+    assert stop(tmp_path, free_port()) == "no emulator was running"

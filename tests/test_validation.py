@@ -74,7 +74,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "az-count-high",
         {"az_count": 4},
-        "azCount = 4: must be 1 to 3. The template picks AZs with Fn::Select over Fn::GetAZs",
+        "azCount = 4: must be 1 to 3.",
     ),
     ("az-count-zero", {"az_count": 0}, "azCount = 0: must be 1 to 3"),
     ("nat-negative", {"nat_gateways": -1}, "natGateways = -1: must be between 1 and azCount (3)"),
@@ -119,7 +119,33 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("tag-key-empty", {"tags": (("", "v"),)}, "tag keys must be 1 to 128 characters (got 0)"),
     ("tag-value-long", {"tags": (("Owner", "v" * 257),)}, "tag values must be at most 256 characters (got 257)"),
     ("tag-aws-prefix", {"tags": (("AWS:owner", "x"),)}, "tags = 'AWS:owner': the 'aws:' prefix is reserved for AWS"),
-    ("region", {"region": "us-east"}, "region = 'us-east': must be an AWS region name such as us-east-1"),
+    ("region", {"region": "us-east"}, "region = 'us-east': is not a supported region; did you mean 'us-east-2'? (supported: the aws-partition"),
+    ("region-unknown", {"region": "xx-north-9"}, "region = 'xx-north-9': is not a supported region"),
+    ("region-gov", {"region": "us-gov-west-1"}, "region = 'us-gov-west-1': is in the aws-us-gov partition"),
+    ("region-china", {"region": "cn-north-1"}, "region = 'cn-north-1': is in the aws-cn partition"),
+    (
+        "unpinned-us-west-1-3-azs",
+        {"region": "us-west-1", "nat_gateways": 2, "az_count": 3},
+        "azCount = 3: many accounts see only 2 AZs in us-west-1, so Fn::GetAZs cannot promise 3. Pin "
+        "availabilityZoneIds",
+    ),
+    (
+        "pinned-az-of-another-region",
+        {"availability_zone_ids": ("use1-az1", "use1-az2", "euw1-az1")},
+        "availabilityZoneIds = 'euw1-az1': is not an AZ ID of us-east-1 (use1-az1, use1-az2, use1-az3, use1-az4,",
+    ),
+    (
+        "pinned-count-differs",
+        {"availability_zone_ids": ("use1-az1", "use1-az2")},
+        "availabilityZoneIds = 'use1-az1,use1-az2': pins 2 AZs, but azCount is 3.",
+    ),
+    (
+        "pinned-twice",
+        {"availability_zone_ids": ("use1-az1", "use1-az1", "use1-az2")},
+        "availabilityZoneIds = 'use1-az1,use1-az1,use1-az2': lists an AZ twice",
+    ),
+    ("suffix-newline", {"environment_suffix": "dev\n"}, "environmentSuffix = 'dev\\n': must be 1 or more of"),
+    ("account-newline", {"account": "123456789012\n"}, "must be a 12-digit AWS account id"),
     ("account", {"account": "1234"}, "account = '1234': must be a 12-digit AWS account id"),
 ]
 
@@ -137,7 +163,13 @@ def test_rule_rejects_with_a_message_naming_key_value_and_allowed(overrides: dic
         {},
         {"flow_log_max_aggregation_interval": 60},
         {"flow_log_format": "${version} ${account-id} ${ecs-task-id} ${traffic-path}"},
-        {"region": "us-gov-west-1", "account": "123456789012"},
+        {"region": "us-east-2", "account": "123456789012"},
+        {"region": "us-west-1", "az_count": 2, "nat_gateways": 2, "public_subnet_cidrs": ("10.0.1.0/24", "10.0.2.0/24"),
+         "private_subnet_cidrs": ("10.0.11.0/24", "10.0.12.0/24")},
+        {"region": "us-west-1", "availability_zone_ids": ("usw1-az1", "usw1-az3", "usw1-az1")[:2], "az_count": 2,
+         "nat_gateways": 2, "public_subnet_cidrs": ("10.0.1.0/24", "10.0.2.0/24"),
+         "private_subnet_cidrs": ("10.0.11.0/24", "10.0.12.0/24")},
+        {"availability_zone_ids": ("use1-az1", "use1-az2", "use1-az6")},
         {"region": "eu-central-2"},
         {"environment_suffix": "a" * 39},
         {"environment_suffix": "pr123"},

@@ -6,9 +6,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
+    ConnectionError,
     ClientError,
     ConnectTimeoutError,
-    EndpointConnectionError,
     NoCredentialsError,
     PartialCredentialsError,
     ReadTimeoutError,
@@ -35,7 +35,7 @@ def caller_account(region: str = "us-east-1") -> str:
         identity = boto3.client("sts", region_name=region, config=config).get_caller_identity()
     except (NoCredentialsError, PartialCredentialsError) as error:
         raise ToolError(f"no AWS credentials found ({error}); {CREDENTIALS_HELP}") from None
-    except (EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError) as error:
+    except (ConnectionError, ConnectTimeoutError, ReadTimeoutError) as error:
         raise ToolError(
             f"could not reach AWS STS to check the credentials: a network problem, not the credentials ({error})"
         ) from None

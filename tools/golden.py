@@ -55,13 +55,38 @@ def export_contract(config: TapVpcConfig, template: Mapping[str, Any]) -> dict[s
     return contract
 
 
-def stateful_logical_ids(template: Mapping[str, Any]) -> dict[str, str]:
-    """Logical ID -> type for every resource of ``STATEFUL_TYPES``."""
-    return {
-        logical_id: resource["Type"]
-        for logical_id, resource in sorted(template["Resources"].items())
-        if resource["Type"] in STATEFUL_TYPES
-    }
+#: Properties whose change makes CloudFormation replace the resource ("Update requires:
+#: Replacement" in each resource's CloudFormation reference), for the guarded types that have any.
+REPLACEMENT_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "AWS::EC2::VPC": ("CidrBlock", "InstanceTenancy"),
+    "AWS::EC2::Subnet": ("AvailabilityZone", "AvailabilityZoneId", "CidrBlock", "VpcId"),
+    "AWS::EC2::RouteTable": ("VpcId",),
+    "AWS::EC2::NatGateway": ("AllocationId", "ConnectivityType", "SubnetId"),
+    "AWS::EC2::EIP": ("Domain",),
+    "AWS::EC2::SecurityGroup": ("GroupDescription", "GroupName", "VpcId"),
+    "AWS::EC2::FlowLog": (
+        "DeliverLogsPermissionArn", "LogDestination", "LogDestinationType", "LogFormat", "LogGroupName",
+        "MaxAggregationInterval", "ResourceId", "ResourceType", "TrafficType",
+    ),
+    "AWS::Logs::LogGroup": ("LogGroupName",),
+}  # fmt: skip
+
+
+def stateful_logical_ids(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Logical ID -> {type, replace_on} for every resource of ``STATEFUL_TYPES``.
+
+    ``replace_on`` holds the resource's current value of each property in
+    ``REPLACEMENT_PROPERTIES``: a change of any of them replaces the resource.
+    """
+    guarded = {}
+    for logical_id, resource in sorted(template["Resources"].items()):
+        kind = resource["Type"]
+        if kind not in STATEFUL_TYPES:
+            continue
+        properties = resource.get("Properties", {})
+        replace_on = {key: properties[key] for key in REPLACEMENT_PROPERTIES.get(kind, ()) if key in properties}
+        guarded[logical_id] = {"type": kind, "replace_on": replace_on}
+    return guarded
 
 
 def write(path: Path, data: Any) -> None:

@@ -47,9 +47,10 @@ def _vpc_cluster(model: NetworkModel) -> list[str]:
         f'    label=<<b>VPC {model.vpc_cidr}</b>>; style="rounded"; color="#455a64"; penwidth=1.5;',
     ]
     for az in range(model.az_count):
+        az_label = next(subnet.az_label for subnet in model.subnets if subnet.az == az)
         lines += [
             f"    subgraph cluster_az{az + 1} {{",
-            f'      label="AZ {az + 1}: Fn::GetAZs[{az}]"; fontsize=10; style="dashed,rounded"; color="#90a4ae";',
+            f'      label="AZ {az + 1}: {az_label}"; fontsize=10; style="dashed,rounded"; color="#90a4ae";',
         ]
         for subnet in (subnet for subnet in model.subnets if subnet.az == az):
             lines += _subnet(model, subnet)

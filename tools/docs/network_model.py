@@ -16,11 +16,15 @@ Template = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Subnet:
-    """One subnet: ``tier`` is the L2 subnet-group name, ``az`` the 0-based ``Fn::GetAZs`` index."""
+    """One subnet: ``tier`` is the L2 subnet-group name, ``az`` the 0-based AZ column.
+
+    ``az_label`` is how the template names the AZ: the pinned AZ ID, or ``Fn::GetAZs[i]``.
+    """
 
     logical_id: str
     tier: str
     az: int
+    az_label: str
     cidr: ipaddress.IPv4Network
     route_table: str
     default_route_target: str | None
@@ -128,16 +132,19 @@ def read_network(template: Template) -> NetworkModel:
         raise ValueError(f"expected one AWS::EC2::VPC in the template, found {len(vpcs)}")
     route_tables = _route_tables_by_subnet(resources)
     default_routes = _default_route_targets(resources)
+    subnet_resources = _of_type(resources, "AWS::EC2::Subnet")
+    pinned = list(dict.fromkeys(p["AvailabilityZoneId"] for _, p in subnet_resources if "AvailabilityZoneId" in p))
     subnets = [
         Subnet(
             logical_id=logical_id,
             tier=_subnet_tier(logical_id, properties),
-            az=az_index(properties["AvailabilityZone"]),
+            az=az_column(properties, pinned),
+            az_label=properties.get("AvailabilityZoneId") or f"Fn::GetAZs[{az_column(properties, pinned)}]",
             cidr=ipaddress.IPv4Network(properties["CidrBlock"]),
             route_table=route_tables[logical_id],
             default_route_target=default_routes.get(route_tables[logical_id]),
         )
-        for logical_id, properties in _of_type(resources, "AWS::EC2::Subnet")
+        for logical_id, properties in subnet_resources
     ]
     tier_order = list(dict.fromkeys(subnet.tier for subnet in subnets))
     subnets.sort(key=lambda subnet: (tier_order.index(subnet.tier), subnet.az))
@@ -201,6 +208,13 @@ def _subnet_tier(logical_id: str, properties: Mapping[str, Any]) -> str:
     if tier is None:
         raise ValueError(f"subnet {logical_id} has no aws-cdk:subnet-name tag; it was not made by the L2 Vpc")
     return tier
+
+
+def az_column(properties: Mapping[str, Any], pinned: list[str]) -> int:
+    """The subnet's AZ column: its pinned AZ ID's place in ``pinned``, or its ``Fn::GetAZs`` index."""
+    if "AvailabilityZoneId" in properties:
+        return pinned.index(properties["AvailabilityZoneId"])
+    return az_index(properties["AvailabilityZone"])
 
 
 def az_index(availability_zone: Any) -> int:
