@@ -79,7 +79,7 @@ diff: setup ## cdk diff against the stack deployed by `make local`
 deploy: setup ## Synth once, diff (destructive changes refused), deploy TapVpcStack-$(SUFFIX); see README
 	@$(PY) -m tools.deploy --environment $(SUFFIX) $(if $(APPROVAL),--require-approval $(APPROVAL)) \
 	  $(if $(APPROVE_DESTRUCTIVE),--approve-destructive) $(if $(ASSEMBLY),--assembly $(ASSEMBLY)) \
-	  $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT))
+	  $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT)) $(foreach pair,$(CONTEXT),-c $(pair))
 
 clean: ## Remove build output (not the virtualenvs)
 	rm -rf cdk.out cdk.*.out .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml

@@ -209,7 +209,9 @@ def main(argv: list[str] | None = None) -> None:
     elif not (assembly / "manifest.json").is_file():
         raise ToolError(f"--assembly {assembly} is not a cloud assembly (no manifest.json)")
     diff_gate(config, target, assembly, approve_destructive=args.approve_destructive)
-    outputs = deploy(config, target, assembly, approval, assembly / "outputs.json")
+    outputs_dir = ROOT / "cfn-outputs"
+    outputs_dir.mkdir(exist_ok=True)
+    outputs = deploy(config, target, assembly, approval, outputs_dir / f"{config.stack_name}.json")
     print(f"deploy: {config.stack_name} deployed to {target.describe()} ({len(outputs)} outputs)")
 
 

@@ -1,7 +1,8 @@
 """Integration target: the emulator (default, deployed here) or a real account (read only).
 
-- Emulator (default): start a moto server on a free port, deploy TapVpcStack-<suffix> and the
-  example consumer with the pinned CDK CLI, then test the live resources through boto3.
+- Emulator (default): start the project's moto server on a free port, deploy TapVpcStack-dev (a
+  declared environment: its account, region and pinned AZ IDs) and the example consumer with the
+  pinned CDK CLI, then test the live resources through boto3.
 - Real account: ``TAP_VPC_INTEGRATION_TARGET=aws`` plus ``ENVIRONMENT_SUFFIX``.
 - Either way, ``TAP_VPC_CONTEXT`` (a JSON object of ``-c`` string values) sets extra settings. Nothing is deployed; the
   tests read ``TapVpcStack-<suffix>`` with the ambient AWS credentials.
@@ -23,11 +24,13 @@ import pytest
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.example_consumer import consumer_stack_name
 from tools import emulator
-from tools.cdk_cli import deploy_to_emulator
+from tools.local import deploy_to_emulator
 from tools.project import config_for
 
 TARGET = os.environ.get("TAP_VPC_INTEGRATION_TARGET", "emulator")
 ON_EMULATOR = TARGET == "emulator"
+#: These deploy; against a real account the suite only reads, so they are not collected there.
+collect_ignore = [] if ON_EMULATOR else ["test_update_in_place.py", "test_make_deploy.py"]
 
 
 def emulator_lacks(reason: str) -> pytest.MarkDecorator:
@@ -44,6 +47,9 @@ class Deployment:
     consumer_outputs: dict[str, str]
     session: boto3.Session
     endpoint_url: str | None
+    context: dict[str, str]
+    server: emulator.Emulator | None = None
+    workdir: Path | None = None
 
     def client(self, service: str) -> Any:
         """A boto3 client for ``service`` in the deployment's region."""
@@ -68,7 +74,7 @@ def stack_outputs(cloudformation: Any, stack_name: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     """Deploy to a fresh emulator (default), or read the real-account stack."""
-    suffix = os.environ.get("ENVIRONMENT_SUFFIX", "integ")
+    suffix = os.environ.get("ENVIRONMENT_SUFFIX", "dev")
     context = target_context(suffix)
     if not ON_EMULATOR:
         config = config_for(**context)
@@ -80,14 +86,16 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             stack_outputs(cloudformation, consumer_stack_name(suffix)),
             session,
             None,
+            context,
         )
         return
     workdir: Path = tmp_path_factory.mktemp("emulator")
     with emulator.running(workdir / "moto.log") as server:
         config, outputs, consumer = deploy_to_emulator(server, context, workdir, quiet=True)
-        credentials = server.environment(config.region)
+        assert config.account is not None, "the integration suite deploys a declared environment"
+        credentials = server.environment(config.region, config.account)
         session = boto3.Session(
             aws_access_key_id=credentials["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
         )
-        yield Deployment(config, outputs, consumer, session, server.endpoint)
+        yield Deployment(config, outputs, consumer, session, server.endpoint, context, server, workdir)
