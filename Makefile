@@ -57,9 +57,10 @@ unit: setup ## Unit tests only (no emulator)
 test: setup lint ## Everything CI runs: lint, unit, static checks, emulator deploy + integration
 	pytest
 
-synth: setup ## cdk synth through the pinned CLI -> cdk.out/TapVpcStack-<suffix>.template.json
-	cdk synth --quiet -c environmentSuffix=$(SUFFIX)
-	@echo "wrote cdk.out/TapVpcStack-$(SUFFIX).template.json"
+synth: $(VENV)/.installed node_modules/.installed ## cdk synth into the cloud assembly cdk.<suffix>.out (deployed by make deploy ASSEMBLY=...)
+	@rm -rf cdk.$(SUFFIX).out
+	@cdk synth --quiet --output cdk.$(SUFFIX).out -c environmentSuffix=$(SUFFIX)
+	@echo "wrote cdk.$(SUFFIX).out/TapVpcStack-$(SUFFIX).template.json"
 
 docs: setup ## Regenerate docs/network.dot, docs/network.svg and README's generated sections
 	$(PY) -m tools.docs
@@ -76,7 +77,7 @@ local-down: setup ## Stop the local emulator
 diff: setup ## cdk diff against the stack deployed by `make local`
 	@$(PY) -m tools.local diff
 
-deploy: setup ## Synth once, diff (destructive changes refused), deploy TapVpcStack-$(SUFFIX); see README
+deploy: $(VENV)/.installed node_modules/.installed ## Synth once, diff (destructive changes refused), deploy TapVpcStack-$(SUFFIX); see README
 	@$(PY) -m tools.deploy --environment $(SUFFIX) $(if $(APPROVAL),--require-approval $(APPROVAL)) \
 	  $(if $(APPROVE_DESTRUCTIVE),--approve-destructive) $(if $(ASSEMBLY),--assembly $(ASSEMBLY)) \
 	  $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT)) $(foreach pair,$(CONTEXT),-c $(pair))

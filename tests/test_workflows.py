@@ -1,17 +1,58 @@
-"""The GitHub Actions workflows: pinned actions, OIDC only, and a clean zizmor audit."""
+"""The GitHub Actions workflows, parsed as YAML: who holds credentials, what runs, where it deploys."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
-from tools.project import ROOT
+from tap_vpc.environments import declared_environments
+from tools.project import ROOT, cdk_json_context
 
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+WORKFLOW_DIR = ROOT / ".github" / "workflows"
+WORKFLOWS = sorted(WORKFLOW_DIR.glob("*.yml"))
+CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
+CONFIGURE_AWS = "aws-actions/configure-aws-credentials@b47578312673ae6fa5b5096b330d9fbac3d116df"
+PINNED_ACTIONS = {
+    CHECKOUT,
+    CONFIGURE_AWS,
+    "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065",
+    "actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020",
+    "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02",
+    "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093",
+    "actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea",
+}
+#: Commands that run code from the checked-out tree.
+RUNS_TREE_CODE = re.compile(r"\b(make|python3?|\.venv/|pytest|pip)\b")
+
+
+def load(name: str) -> dict[str, Any]:
+    workflow: dict[str, Any] = yaml.safe_load((WORKFLOW_DIR / name).read_text())
+    return workflow
+
+
+def jobs(name: str) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = load(name)["jobs"]
+    return found
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = job["steps"]
+    return found
+
+
+def runs(job: dict[str, Any]) -> list[str]:
+    return [step["run"] for step in steps(job) if "run" in step]
+
+
+def uses(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
+    return [step for step in steps(job) if step.get("uses", "").split("@")[0] == action]
 
 
 def test_zizmor_finds_nothing() -> None:
@@ -25,28 +66,140 @@ def test_zizmor_finds_nothing() -> None:
     assert "No findings to report" in result.stdout
 
 
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
-def test_every_action_is_pinned_to_a_commit(workflow: Path) -> None:
-    uses = re.findall(r"uses:\s*(\S+)", workflow.read_text())
-    assert uses
-    assert [ref for ref in uses if not re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", ref)] == []
+def test_the_workflows_are_pull_request_deploy_and_drift() -> None:
+    assert [path.name for path in WORKFLOWS] == ["deploy.yml", "drift.yml", "pull-request.yml"]
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
-def test_aws_access_is_oidc_only(workflow: Path) -> None:
-    text = workflow.read_text()
-    assert "id-token: write" in text
-    assert "aws-access-key-id" not in text
-    assert "secrets.AWS" not in text
+def test_every_job_has_a_name_and_least_privilege_defaults(workflow: Path) -> None:
+    document = yaml.safe_load(workflow.read_text())
+    assert document["permissions"] == {}
+    for job_id, job in document["jobs"].items():
+        assert job.get("name"), f"{workflow.name}: job {job_id} has no name"
+        assert "permissions" in job, f"{workflow.name}: job {job_id} must state its permissions"
 
 
-def test_pull_requests_test_synth_and_diff() -> None:
-    text = (ROOT / ".github/workflows/pull-request.yml").read_text()
-    for step in ("make test", "make synth", "cdk diff", "createComment"):
-        assert step in text
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_every_action_is_pinned_to_a_known_commit(workflow: Path) -> None:
+    document = yaml.safe_load(workflow.read_text())
+    used = {step["uses"] for job in document["jobs"].values() for step in job["steps"] if "uses" in step}
+    assert used <= PINNED_ACTIONS, used - PINNED_ACTIONS
 
 
-def test_deploy_runs_behind_a_protected_environment() -> None:
-    text = (ROOT / ".github/workflows/deploy.yml").read_text()
-    assert "environment: production" in text
-    assert "branches: [main]" in text
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_every_checkout_drops_its_token(workflow: Path) -> None:
+    document = yaml.safe_load(workflow.read_text())
+    for job in document["jobs"].values():
+        for step in uses(job, "actions/checkout"):
+            assert step["with"]["persist-credentials"] is False
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_aws_access_is_oidc_only_and_only_where_roles_are_assumed(workflow: Path) -> None:
+    document = yaml.safe_load(workflow.read_text())
+    for job_id, job in document["jobs"].items():
+        assumes = uses(job, "aws-actions/configure-aws-credentials")
+        assert (job["permissions"].get("id-token") == "write") == bool(assumes), job_id
+        for step in assumes:
+            assert set(step["with"]) == {"role-to-assume", "aws-region"}, "no access keys, ever"
+    assert "secrets." not in workflow.read_text()
+
+
+def test_no_pull_request_job_that_runs_pr_code_holds_an_oidc_token() -> None:
+    for job_id, job in jobs("pull-request.yml").items():
+        if job["permissions"].get("id-token") != "write":
+            continue
+        for step in uses(job, "actions/checkout"):
+            assert step["with"]["ref"] == "${{ github.event.pull_request.base.sha }}", job_id
+        assert not [command for command in runs(job) if RUNS_TREE_CODE.search(command)], job_id
+
+
+def test_the_test_job_holds_contents_read_only() -> None:
+    for workflow in ("pull-request.yml", "deploy.yml"):
+        job = jobs(workflow)["test"]
+        assert job["permissions"] == {"contents": "read"}
+        assert runs(job) == ["make test"]
+
+
+def test_pull_requests_synth_then_diff_the_same_assembly_with_the_read_only_role() -> None:
+    workflow = jobs("pull-request.yml")
+    synth, diff = workflow["synth"], workflow["diff"]
+    assert synth["permissions"] == {"contents": "read"}
+    assert runs(synth) == ['make synth SUFFIX="$ENVIRONMENT_NAME"']
+    assert uses(synth, "actions/upload-artifact")[0]["with"]["path"] == "cdk.${{ matrix.environment.name }}.out"
+    assert diff["needs"] == ["environments", "synth"]
+    assert uses(diff, "actions/download-artifact")[0]["with"]["path"] == "assembly"
+    [diff_command] = [command for command in runs(diff) if "cdk diff" in command]
+    assert '--app assembly "TapVpcStack-$ENVIRONMENT_NAME"' in diff_command
+    assert uses(diff, "aws-actions/configure-aws-credentials")[0]["with"]["role-to-assume"].endswith(
+        ":role/TapVpcReadOnly"
+    )
+
+
+def test_the_comment_job_checks_out_nothing_and_edits_one_comment() -> None:
+    job = jobs("pull-request.yml")["comment"]
+    assert job["permissions"] == {"pull-requests": "write"}
+    assert uses(job, "actions/checkout") == []
+    script = uses(job, "actions/github-script")[0]["with"]["script"]
+    assert "updateComment" in script
+    assert "<!-- tap-vpc-cdk-diff -->" in script
+
+
+def matrix_source(job: dict[str, Any]) -> str:
+    source: str = job["strategy"]["matrix"]["environment"]
+    return source
+
+
+@pytest.mark.parametrize(("workflow", "job_id"), [("pull-request.yml", "diff"), ("drift.yml", "drift")])
+def test_diff_and_drift_take_account_and_region_from_the_declaration(workflow: str, job_id: str) -> None:
+    job = jobs(workflow)[job_id]
+    assert matrix_source(job) == "${{ fromJSON(needs.environments.outputs.matrix) }}"
+    credentials = uses(job, "aws-actions/configure-aws-credentials")[0]["with"]
+    assert credentials["aws-region"] == "${{ matrix.environment.region }}"
+    assert credentials["role-to-assume"].startswith("arn:aws:iam::${{ matrix.environment.account }}:role/")
+    assert runs(jobs(workflow)["environments"]) == ['python3 tools/declared_environments.py >> "$GITHUB_OUTPUT"']
+
+
+@pytest.mark.parametrize(("job_id", "name"), [("deploy-dev", "dev"), ("deploy-prod", "prod")])
+def test_deploys_take_account_and_region_from_the_declaration(job_id: str, name: str) -> None:
+    job = jobs("deploy.yml")[job_id]
+    declared = f"fromJSON(needs.environments.outputs.environments).{name}"
+    credentials = uses(job, "aws-actions/configure-aws-credentials")[0]["with"]
+    assert credentials == {
+        "role-to-assume": f"arn:aws:iam::${{{{ {declared}.account }}}}:role/TapVpcDeploy",
+        "aws-region": f"${{{{ {declared}.region }}}}",
+    }
+    assert uses(job, "actions/download-artifact")[0]["with"] == {"name": f"assembly-{name}", "path": f"cdk.{name}.out"}
+    assert runs(job) == [
+        f'make deploy SUFFIX={name} ASSEMBLY=cdk.{name}.out APPROVAL=never APPROVE_DESTRUCTIVE="$APPROVE_DESTRUCTIVE"'
+    ]
+
+
+def test_deploys_run_in_waves_with_prod_behind_the_protected_environment() -> None:
+    workflow = jobs("deploy.yml")
+    assert workflow["synth"]["needs"] == ["environments", "test"]
+    assert workflow["deploy-dev"]["needs"] == ["environments", "synth"]
+    assert workflow["deploy-dev"]["environment"] == "development"
+    assert workflow["deploy-prod"]["needs"] == ["environments", "deploy-dev"]
+    assert workflow["deploy-prod"]["environment"] == "production"
+    assert load("deploy.yml")[True]["push"]["branches"] == ["main"]  # YAML reads the key `on` as True
+
+
+def test_drift_runs_on_a_schedule_and_fails_on_drift() -> None:
+    assert load("drift.yml")[True]["schedule"] == [{"cron": "17 6 * * *"}]
+    [command] = [c for c in runs(jobs("drift.yml")["drift"]) if "cdk drift" in c]
+    assert command.endswith("--fail")
+
+
+def test_the_workflows_read_the_same_declaration_as_the_app() -> None:
+    result = subprocess.run(
+        ["python3", "tools/declared_environments.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    lines = dict(line.split("=", 1) for line in result.stdout.splitlines())
+    declared, problems = declared_environments(cdk_json_context())
+    assert problems == []
+    assert json.loads(lines["environments"]) == {
+        name: {"account": env.account, "region": env.region} for name, env in declared.items()
+    }
+    assert [entry["name"] for entry in json.loads(lines["matrix"])] == list(declared)
+    assert {"dev", "prod"} <= set(declared)
