@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from aws_cdk import Acknowledgment, App, CfnResource, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
 from constructs import IConstruct
 
@@ -88,4 +89,24 @@ def acknowledge_emulator_default_security_group(vpc: ec2.Vpc) -> None:
         [f"{pack}-VPCDefaultSecurityGroupClosed" for pack in PACK_PREFIXES[1:]],
         "Local emulator target only (deployTarget=emulator): moto cannot run the Lambda behind "
         "Custom::VpcRestrictDefaultSG. Templates for AWS always lock the default SG down.",
+    )
+
+
+def acknowledge_ci_policy_wildcards(policy: iam.ManagedPolicy, statements: list[iam.PolicyStatement]) -> None:
+    """Acknowledge each wildcard of one CI policy (AwsSolutions-IAM5 is granular: one id per wildcard).
+
+    Stack ARNs end in a random stack ID, bootstrap and TAP VPC resources are created with IDs
+    that do not exist before the deploy, and some actions (ec2:Create*, kms:CreateKey,
+    cloudformation:DescribeStackDriftDetectionStatus) take no resource ARN at all.
+    """
+    wildcards = [f"Action::{action}" for statement in statements for action in statement.actions if "*" in action]
+    wildcards += [
+        f"Resource::{resource}" for statement in statements for resource in statement.resources if "*" in resource
+    ]
+    acknowledge(
+        policy,
+        [f"AwsSolutions-IAM5[{wildcard}]" for wildcard in dict.fromkeys(wildcards)],
+        "CI and CloudFormation execution policy: stack ARNs end in a random stack ID, and EC2 and KMS "
+        "create resources whose IDs do not exist before the deploy (ec2:Create* and kms:CreateKey accept no "
+        "resource ARN); logs, IAM, Lambda, SSM and S3 are scoped to TAP VPC and CDK bootstrap names.",
     )

@@ -81,10 +81,14 @@ def declared_environments(context: Mapping[str, Any]) -> tuple[dict[str, Declare
 
 def _declaration_problems(key: str, declaration: Mapping[str, Any]) -> list[ConfigProblem]:
     problems = [
-        ConfigProblem(f"{key}.{missing}", None, "is required.") for missing in DECLARATION_KEYS if missing not in declaration
+        ConfigProblem(f"{key}.{missing}", None, "is required.")
+        for missing in DECLARATION_KEYS
+        if missing not in declaration
     ]
     problems += [
-        ConfigProblem(f"{key}.{extra}", declaration[extra], f"is not a declaration key ({', '.join(DECLARATION_KEYS)}).")
+        ConfigProblem(
+            f"{key}.{extra}", declaration[extra], f"is not a declaration key ({', '.join(DECLARATION_KEYS)})."
+        )
         for extra in declaration
         if extra not in DECLARATION_KEYS
     ]

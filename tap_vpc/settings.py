@@ -245,7 +245,9 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 SETTINGS_BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
-KNOWN_KEYS: frozenset[str] = frozenset(SETTINGS_BY_KEY) | {PROFILES_KEY, ENVIRONMENTS_KEY}
+#: cdk.json's GitHub repository (owner/name), read by ci_roles_app.py for the OIDC trust conditions.
+REPOSITORY_KEY = "tapVpcGitHubRepository"
+KNOWN_KEYS: frozenset[str] = frozenset(SETTINGS_BY_KEY) | {PROFILES_KEY, ENVIRONMENTS_KEY, REPOSITORY_KEY}
 _FIELD_NAMES = {f.name for f in fields(TapVpcConfig)}
 assert {setting.field for setting in SETTINGS} == _FIELD_NAMES, "every config field needs a context key"
 
@@ -281,7 +283,9 @@ def load_config(context: Mapping[str, Any], environ: Mapping[str, str] | None = 
     if profile is None:
         if profiles:
             problems.append(
-                ConfigProblem(f"{PROFILES_KEY}.{profile_name}", None, "is missing: every environment needs its profile.")
+                ConfigProblem(
+                    f"{PROFILES_KEY}.{profile_name}", None, "is missing: every environment needs its profile."
+                )
             )
         profile = {}
     problems += profile_problems(profile_name, profile)

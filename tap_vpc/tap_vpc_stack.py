@@ -82,7 +82,9 @@ class TapVpcStack(Stack):
             "VpcId": vpc.vpc_id,
             "VpcCidr": vpc.vpc_cidr_block,
             "InternetGatewayId": vpc.internet_gateway_id or "",
-            "AvailabilityZones": Fn.join(",", availability_zone_names(vpc, pinned=bool(self.config.availability_zone_ids))),
+            "AvailabilityZones": Fn.join(
+                ",", availability_zone_names(vpc, pinned=bool(self.config.availability_zone_ids))
+            ),
             "PublicSubnetIds": Fn.join(",", [subnet.subnet_id for subnet in vpc.public_subnets]),
             "PrivateSubnetIds": Fn.join(",", [subnet.subnet_id for subnet in vpc.private_subnets]),
             "NatGatewayIds": Fn.join(",", [nat.ref for nat in nats]),

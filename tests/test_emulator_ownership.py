@@ -39,7 +39,9 @@ def test_a_foreign_pid_is_not_signalled(tmp_path: Path, bystander: subprocess.Po
         cmdline=[sys.executable, "-m", "tools.moto_server", "-H", "localhost", "-p", str(port)],
     )
     message = stop(tmp_path, port)
-    assert message.startswith(f"not signalling pid {bystander.pid} from emulator-{port}.json: process {bystander.pid} runs ")
+    assert message.startswith(
+        f"not signalling pid {bystander.pid} from emulator-{port}.json: process {bystander.pid} runs "
+    )
     assert message.endswith("not the recorded emulator; removed the stale record")
     assert bystander.poll() is None, "the foreign process must still run"
     assert not path.exists()
@@ -56,7 +58,9 @@ def test_a_reused_pid_is_not_signalled(tmp_path: Path, bystander: subprocess.Pop
 
 
 def test_a_record_of_a_dead_process_is_removed(tmp_path: Path) -> None:
-    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     pid = int(finished.stdout)
     port = free_port()
     plant(tmp_path, port, pid=pid, port=port, start_time="1", cmdline=["x"])

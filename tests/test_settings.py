@@ -209,12 +209,18 @@ def test_missing_profiles_and_environments_are_errors() -> None:
 @pytest.mark.parametrize(
     ("declaration", "message"),
     [
-        ({"region": "us-east-1", "availabilityZoneIds": ["use1-az1"]}, "tapVpcEnvironments.qa.account = None: is required."),
+        (
+            {"region": "us-east-1", "availabilityZoneIds": ["use1-az1"]},
+            "tapVpcEnvironments.qa.account = None: is required.",
+        ),
         (
             {"account": "1", "region": "us-east-1", "availabilityZoneIds": [], "vpc": "x"},
             "tapVpcEnvironments.qa.vpc = 'x': is not a declaration key",
         ),
-        ({"account": 1, "region": "us-east-1", "availabilityZoneIds": []}, "tapVpcEnvironments.qa.account = 1: must be a string."),
+        (
+            {"account": 1, "region": "us-east-1", "availabilityZoneIds": []},
+            "tapVpcEnvironments.qa.account = 1: must be a string.",
+        ),
         (
             {"account": "1", "region": "us-east-1", "availabilityZoneIds": "use1-az1"},
             "tapVpcEnvironments.qa.availabilityZoneIds = 'use1-az1': must be a list of AZ IDs (strings).",

@@ -35,7 +35,9 @@ def updated(deployment: Deployment) -> dict[str, str]:
     return outputs
 
 
-def test_the_update_keeps_the_vpc_subnets_nat_gateways_and_flow_log(deployment: Deployment, updated: dict[str, str]) -> None:
+def test_the_update_keeps_the_vpc_subnets_nat_gateways_and_flow_log(
+    deployment: Deployment, updated: dict[str, str]
+) -> None:
     assert {key: updated[key] for key in KEPT} == {key: deployment.outputs[key] for key in KEPT}
 
 

@@ -1,0 +1,140 @@
+"""TapVpcCiRoles: the OIDC provider and the two CI roles, trusted only where the workflows need them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import App, Environment
+from aws_cdk.assertions import Template
+
+from tap_vpc import compliance
+from tap_vpc.ci_roles import TapVpcCiRolesStack
+from tap_vpc.compliance import add_compliance_checks
+from tap_vpc.entrypoint import VALIDATION_FAILED
+
+ACCOUNT, REGION = "222222222222", "us-east-1"
+REPO = "example-org/tap-vpc"
+
+
+def synth_ci_roles(outdir: Path) -> dict[str, Any]:
+    app = App(outdir=str(outdir))
+    stack = TapVpcCiRolesStack(
+        app,
+        "TapVpcCiRoles-prod",
+        repository=REPO,
+        github_environment="production",
+        env=Environment(account=ACCOUNT, region=REGION),
+    )
+    add_compliance_checks(app)
+    template: dict[str, Any] = Template.from_stack(stack).to_json()
+    return template
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return synth_ci_roles(tmp_path_factory.mktemp("ci-roles"))
+
+
+def of_type(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [resource["Properties"] for resource in template["Resources"].values() if resource["Type"] == kind]
+
+
+def role(template: dict[str, Any], name: str) -> dict[str, Any]:
+    [found] = [props for props in of_type(template, "AWS::IAM::Role") if props["RoleName"] == name]
+    return found
+
+
+def policy_of(template: dict[str, Any], logical_prefix: str) -> list[dict[str, Any]]:
+    [found] = [
+        resource["Properties"]["PolicyDocument"]["Statement"]
+        for logical_id, resource in template["Resources"].items()
+        if logical_id.startswith(logical_prefix) and resource["Type"] == "AWS::IAM::ManagedPolicy"
+    ]
+    return list(found)
+
+
+def test_the_github_oidc_provider_is_native_and_audience_sts(template: dict[str, Any]) -> None:
+    [provider] = of_type(template, "AWS::IAM::OIDCProvider")
+    assert provider["Url"] == "https://token.actions.githubusercontent.com"
+    assert provider["ClientIdList"] == ["sts.amazonaws.com"]
+    assert [r for r in template["Resources"].values() if r["Type"].startswith("Custom::")] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "subjects"),
+    [
+        ("TapVpcReadOnly", [f"repo:{REPO}:pull_request", f"repo:{REPO}:ref:refs/heads/main"]),
+        ("TapVpcDeploy", [f"repo:{REPO}:environment:production"]),
+    ],
+)
+def test_each_role_trusts_only_its_repository_subjects(
+    template: dict[str, Any], name: str, subjects: list[str]
+) -> None:
+    [statement] = role(template, name)["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": subjects,
+        }
+    }
+    assert role(template, name)["MaxSessionDuration"] == 3600
+
+
+def test_the_deploy_role_may_only_assume_the_bootstrap_roles_and_read_stacks(template: dict[str, Any]) -> None:
+    statements = policy_of(template, "DeployPolicy")
+    assume = next(s for s in statements if s["Sid"] == "AssumeBootstrapRoles")
+    assert assume["Action"] == "sts:AssumeRole"
+    assert assume["Resource"] == [
+        f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-deploy-role-{ACCOUNT}-{REGION}",
+        f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-file-publishing-role-{ACCOUNT}-{REGION}",
+        f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-lookup-role-{ACCOUNT}-{REGION}",
+    ]
+    assert {s["Sid"] for s in statements} == {"ReadTapVpcStacks", "AssumeBootstrapRoles"}
+
+
+def test_the_read_only_role_can_change_nothing(template: dict[str, Any]) -> None:
+    actions = [
+        a
+        for s in policy_of(template, "ReadOnlyPolicy")
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    ]
+    assert sorted(actions) == [
+        "cloudformation:DescribeStackDriftDetectionStatus",
+        "cloudformation:DescribeStackEvents",
+        "cloudformation:DescribeStackResourceDrifts",
+        "cloudformation:DescribeStackResources",
+        "cloudformation:DescribeStacks",
+        "cloudformation:DetectStackDrift",
+        "cloudformation:DetectStackResourceDrift",
+        "cloudformation:GetTemplate",
+        "sts:AssumeRole",
+    ]
+    lookup = next(s for s in policy_of(template, "ReadOnlyPolicy") if s["Action"] == "sts:AssumeRole")
+    assert lookup["Resource"] == f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-lookup-role-{ACCOUNT}-{REGION}"
+
+
+def test_the_execution_policy_names_its_iam_and_log_scopes(template: dict[str, Any]) -> None:
+    [policy] = [p for p in of_type(template, "AWS::IAM::ManagedPolicy") if p.get("ManagedPolicyName")]
+    assert policy["ManagedPolicyName"] == "TapVpcCloudFormationExecution"
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    assert statements["TapVpcRoles"]["Resource"] == [
+        f"arn:aws:iam::{ACCOUNT}:role/TapVpc*",
+        f"arn:aws:iam::{ACCOUNT}:role/TapVpcStack-*",
+        f"arn:aws:iam::{ACCOUNT}:policy/TapVpcStack-*",
+    ]
+    assert statements["FlowLogGroup"]["Resource"][0] == f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/tap-vpc/*"
+    assert "iam:*" not in json.dumps(policy) and '"*:*"' not in json.dumps(policy)
+
+
+def test_the_wildcard_acknowledgements_are_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compliance, "acknowledge_ci_policy_wildcards", lambda policy, statements: None)
+    with pytest.raises(RuntimeError, match=VALIDATION_FAILED):
+        synth_ci_roles(tmp_path)
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    rules = {v["ruleName"] for plugin in report["pluginReports"] for v in plugin["violations"]}
+    assert rules and {rule.split("[")[0] for rule in rules} == {"AwsSolutions-IAM5"}
+    assert "AwsSolutions-IAM5[Action::ec2:Create*]" in rules
