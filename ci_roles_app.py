@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from aws_cdk import App, Environment
+from aws_cdk import App, DefaultStackSynthesizer, Environment
 
 from tap_vpc.ci_roles import TapVpcCiRolesStack, github_environment_for
 from tap_vpc.config import TapVpcConfig
@@ -28,6 +28,8 @@ def build(app: App, config: TapVpcConfig) -> None:
         repository=str(app.node.try_get_context(REPOSITORY_KEY)),
         github_environment=github_environment_for(config.environment_suffix),
         env=Environment(account=config.account, region=config.region),
+        # Deployed with plain CloudFormation before the account is bootstrapped: no bootstrap check.
+        synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
     )
 
 

@@ -58,7 +58,8 @@ class TapVpcCiRolesStack(Stack):
         provider = iam.OidcProviderNative(self, "GitHubOidc", url=GITHUB_OIDC_URL, client_ids=[GITHUB_AUDIENCE])
 
         def bootstrap_role(kind: str) -> str:
-            return f"arn:{PARTITION}:iam::{self.account}:role/cdk-{BOOTSTRAP_QUALIFIER}-{kind}-role-{self.account}-{self.region}"
+            role = f"cdk-{BOOTSTRAP_QUALIFIER}-{kind}-role-{self.account}-{self.region}"
+            return f"arn:{PARTITION}:iam::{self.account}:role/{role}"
 
         stacks = f"arn:{PARTITION}:cloudformation:{self.region}:{self.account}:stack/{stack_prefix}-*/*"
         read_stacks = iam.PolicyStatement(
@@ -126,7 +127,8 @@ class TapVpcCiRolesStack(Stack):
             self,
             "CloudFormationExecutionPolicy",
             managed_policy_name=EXECUTION_POLICY,
-            description="CloudFormation execution policy for TAP VPC stacks (cdk bootstrap --cloudformation-execution-policies)",
+            description="CloudFormation execution policy for TAP VPC stacks "
+            "(cdk bootstrap --cloudformation-execution-policies)",
             statements=execution_statements,
         )
         compliance.acknowledge_ci_policy_wildcards(self.execution_policy, execution_statements)
@@ -171,7 +173,7 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "ec2:UpdateSecurityGroupRuleDescriptions*",
                 "ec2:ReplaceRoute",
                 "ec2:ReplaceRouteTableAssociation",
-            ],  # fmt: skip
+            ],
             resources=["*"],
         ),
         iam.PolicyStatement(
@@ -187,7 +189,7 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "logs:UntagResource",
                 "logs:ListTagsForResource",
                 "logs:DescribeLogGroups",
-            ],  # fmt: skip
+            ],
             resources=[f"{arn}:logs:{where}:log-group:/tap-vpc/*", f"{arn}:logs:{where}:log-group::log-stream:"],
         ),
         iam.PolicyStatement(
@@ -207,7 +209,7 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "kms:CreateAlias",
                 "kms:DeleteAlias",
                 "kms:UpdateAlias",
-            ],  # fmt: skip
+            ],
             resources=["*"],
         ),
         iam.PolicyStatement(
@@ -231,7 +233,7 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "iam:CreatePolicyVersion",
                 "iam:DeletePolicyVersion",
                 "iam:ListPolicyVersions",
-            ],  # fmt: skip
+            ],
             resources=[
                 f"{arn}:iam::{stack.account}:role/TapVpc*",
                 f"{arn}:iam::{stack.account}:role/{stack_prefix}-*",
@@ -248,7 +250,7 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "lambda:UpdateFunctionCode",
                 "lambda:UpdateFunctionConfiguration",
                 "lambda:TagResource",
-            ],  # fmt: skip
+            ],
             resources=[f"{arn}:lambda:{where}:function:{stack_prefix}-*"],
         ),
         iam.PolicyStatement(

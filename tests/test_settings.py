@@ -239,7 +239,7 @@ def test_malformed_declarations_are_reported(declaration: Any, message: str) -> 
 def test_an_ephemeral_name_cannot_be_declared() -> None:
     context = cdk_json_context()
     environments = {**context["tapVpcEnvironments"], "pr-1": context["tapVpcEnvironments"]["dev"]}
-    with pytest.raises(ConfigError, match="tapVpcEnvironments.pr-1 = 'pr-1': matches an ephemeral pattern"):
+    with pytest.raises(ConfigError, match=r"tapVpcEnvironments\.pr-1 = 'pr-1': matches an ephemeral pattern"):
         load_config({**context, "tapVpcEnvironments": environments})
 
 

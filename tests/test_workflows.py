@@ -32,8 +32,9 @@ PINNED_ACTIONS = {
 RUNS_TREE_CODE = re.compile(r"\b(make|python3?|\.venv/|pytest|pip)\b")
 
 
-def load(name: str) -> dict[str, Any]:
-    workflow: dict[str, Any] = yaml.safe_load((WORKFLOW_DIR / name).read_text())
+def load(name: str) -> dict[Any, Any]:
+    """The workflow as YAML reads it (the key ``on`` becomes True)."""
+    workflow: dict[Any, Any] = yaml.safe_load((WORKFLOW_DIR / name).read_text())
     return workflow
 
 

@@ -6,8 +6,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
-    ConnectionError,
     ClientError,
+    ConnectionError,
     ConnectTimeoutError,
     NoCredentialsError,
     PartialCredentialsError,
@@ -21,7 +21,13 @@ CREDENTIALS_HELP = (
     "OIDC; for a try-out without an account, use `make local`"
 )
 #: Error codes with which STS says the credentials themselves are bad.
-REFUSED_CODES = ("InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "AccessDenied", "UnrecognizedClientException")
+REFUSED_CODES = (
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "AccessDenied",
+    "UnrecognizedClientException",
+)
 
 
 def caller_account(region: str = "us-east-1") -> str:

@@ -67,9 +67,15 @@ def assembly_dir(config: TapVpcConfig) -> Path:
 def synth(config: TapVpcConfig, context: dict[str, str], target: Target, out: Path) -> None:
     """Synthesize ``config`` into the cloud assembly ``out`` (replacing an older one)."""
     shutil.rmtree(out, ignore_errors=True)
-    cdk(["synth", "--quiet", "--output", str(out), *context_args(context)], target.environment(config), capture=target.quiet)
+    cdk(
+        ["synth", "--quiet", "--output", str(out), *context_args(context)],
+        target.environment(config),
+        capture=target.quiet,
+    )
     if not target.quiet:
-        print(f"deploy: synthesized {config.stack_name} into {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+        print(
+            f"deploy: synthesized {config.stack_name} into {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}"
+        )
 
 
 def diff_gate(config: TapVpcConfig, target: Target, assembly: Path, *, approve_destructive: bool) -> None:

@@ -32,7 +32,7 @@ def access_key_for(account: str) -> str:
 
 
 def patch_account_from_access_key() -> None:
-    """moto maps unknown access keys to 123456789012; ours name their account instead."""
+    """Moto maps unknown access keys to 123456789012; ours name their account instead."""
     original = iam_models.get_account_id_from
 
     def account_from(access_key: str) -> str:
@@ -50,7 +50,14 @@ def patch_subnet_availability_zone_id() -> None:
     """
     original_create = Subnet.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
-    def create(cls: type[Subnet], resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Subnet:
+    def create(
+        cls: type[Subnet],
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Subnet:
         properties = cloudformation_json["Properties"]
         zone_id = properties.get("AvailabilityZoneId")
         if zone_id and "AvailabilityZone" not in properties:
@@ -73,7 +80,7 @@ def patch_subnet_availability_zone_id() -> None:
 
         raise UnformattedGetAttTemplateException()
 
-    Subnet.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
+    Subnet.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment,arg-type]
     Subnet.get_cfn_attribute = get_cfn_attribute  # type: ignore[method-assign,assignment]
     Subnet.has_cfn_attr = classmethod(lambda cls, attr: attr in ("AvailabilityZone", "AvailabilityZoneId"))  # type: ignore[method-assign,assignment]
 
@@ -97,7 +104,8 @@ def patch_log_group_update() -> None:
         properties = cloudformation_json["Properties"]
         backend = logs_backends[account_id][region_name]
         if "RetentionInDays" in properties:
-            backend.put_retention_policy(original_resource.name, int(properties["RetentionInDays"]))
+            # moto annotates the value as str but stores and returns it as given; AWS returns a number.
+            backend.put_retention_policy(original_resource.name, int(properties["RetentionInDays"]))  # type: ignore[arg-type]
         else:
             backend.delete_retention_policy(original_resource.name)
         return original_resource
@@ -113,7 +121,9 @@ def patch_keep_resources_without_update() -> None:
     """
     original = parsing.parse_and_update_resource
 
-    def update(logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str) -> Any:
+    def update(
+        logical_id: str, resource_json: dict[str, Any], resources_map: Any, account_id: str, region_name: str
+    ) -> Any:
         updated = original(logical_id, resource_json, resources_map, account_id, region_name)
         return updated if updated is not None else resources_map[logical_id]
 

@@ -50,12 +50,14 @@ def cdk_json_context() -> dict[str, Any]:
     try:
         document = json.loads(path.read_text())
     except json.JSONDecodeError as error:
-        raise ToolError(f"cdk.json is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+        raise ToolError(
+            f"cdk.json is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
     except OSError as error:
         raise ToolError(f"cannot read cdk.json: {error.strerror}") from None
     context = document.get("context") if isinstance(document, dict) else None
     if not isinstance(context, dict):
-        raise ToolError("cdk.json has no \"context\" object")
+        raise ToolError('cdk.json has no "context" object')
     return context
 
 

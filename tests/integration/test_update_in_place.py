@@ -29,7 +29,8 @@ KEPT = (
 @pytest.fixture(scope="module")
 def updated(deployment: Deployment) -> dict[str, str]:
     """The outputs after a second deploy with two settings changed."""
-    assert deployment.server is not None and deployment.workdir is not None
+    assert deployment.server is not None
+    assert deployment.workdir is not None
     changed = {**deployment.context, "flowLogRetentionDays": "60", "httpsIngressCidrs": "10.20.0.0/16"}
     _, outputs, _ = deploy_to_emulator(deployment.server, changed, deployment.workdir, quiet=True)
     return outputs
