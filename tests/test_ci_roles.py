@@ -11,7 +11,7 @@ from aws_cdk import App, Environment
 from aws_cdk.assertions import Template
 
 from tap_vpc import compliance
-from tap_vpc.ci_roles import TapVpcCiRolesStack
+from tap_vpc.ci_roles import TapVpcCiRolesStack, github_environment_for
 from tap_vpc.compliance import add_compliance_checks
 from tap_vpc.entrypoint import VALIDATION_FAILED
 
@@ -140,3 +140,10 @@ def test_the_wildcard_acknowledgements_are_needed(tmp_path: Path, monkeypatch: p
     assert rules
     assert {rule.split("[")[0] for rule in rules} == {"AwsSolutions-IAM5"}
     assert "AwsSolutions-IAM5[Action::ec2:Create*]" in rules
+
+
+@pytest.mark.parametrize(("environment", "github_environment"), [("prod", "production"), ("dev", "development")])
+def test_prod_deploys_from_production_and_every_other_environment_from_development(
+    environment: str, github_environment: str
+) -> None:
+    assert github_environment_for(environment) == github_environment

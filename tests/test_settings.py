@@ -236,6 +236,14 @@ def test_malformed_declarations_are_reported(declaration: Any, message: str) -> 
     assert message in caught.value.render()
 
 
+def test_environments_must_be_an_object() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config({**cdk_json_context(), "tapVpcEnvironments": ["dev"]})
+    assert (
+        "tapVpcEnvironments = ['dev']: must be an object of environment name -> declaration." in caught.value.render()
+    )
+
+
 def test_an_ephemeral_name_cannot_be_declared() -> None:
     context = cdk_json_context()
     environments = {**context["tapVpcEnvironments"], "pr-1": context["tapVpcEnvironments"]["dev"]}
