@@ -99,5 +99,31 @@ EXPORT_NAME_MAX = 255
 LOG_GROUP_NAME_MAX = 512
 IAM_ROLE_NAME_MAX = 64
 TAGS_MAX = 50
+#: Tag keys and values match ``^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`` (CloudFormation resource schemas, Tag).
+TAG_EXTRA_CHARACTERS = "_.:/=+-@"
+
+#: Tag keys the CDK adds on top of ours: ``Name`` (VPC, subnets, route tables, gateways, EIPs) and
+#: the L2 Vpc's subnet tags. A subnet carries all three, so they count against ``TAGS_MAX``.
+CDK_ADDED_TAG_KEYS: tuple[str, ...] = ("Name", "aws-cdk:subnet-name", "aws-cdk:subnet-type")
+
+#: Service Quotas "Inbound or outbound rules per security group" (L-0EA8095F): 60 by default,
+#: counted separately for IPv4 and IPv6 rules. Raise it in Service Quotas (Amazon VPC); the quota
+#: times "Security groups per network interface" (5) may not exceed 1,000.
+#: Source: Amazon VPC User Guide, "Amazon VPC quotas" (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+SECURITY_GROUP_INBOUND_RULES_MAX = 60
+
+#: Ranges a VPC must not use. 172.17.0.0/16: "Some AWS services use the 172.17.0.0/16 CIDR range.
+#: To avoid future conflicts, don't use this range when creating your VPC" (Amazon VPC User Guide,
+#: "VPC CIDR blocks", https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html; AWS
+#: Cloud9 and SageMaker conflict with it). The others are special-purpose IPv4 ranges (RFC 6890)
+#: that no network can route: "this network", loopback, link-local, multicast and reserved.
+VPC_CIDR_REFUSED: dict[str, str] = {
+    "172.17.0.0/16": "AWS services such as Cloud9 and SageMaker use it (Amazon VPC User Guide, VPC CIDR blocks)",
+    "0.0.0.0/8": "'this network' (RFC 6890)",
+    "127.0.0.0/8": "loopback (RFC 6890)",
+    "169.254.0.0/16": "link-local, used by the instance metadata service (RFC 6890)",
+    "224.0.0.0/4": "multicast (RFC 6890)",
+    "240.0.0.0/4": "reserved (RFC 6890)",
+}
 TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256

@@ -10,6 +10,7 @@ import difflib
 import ipaddress
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 
 from tap_vpc import limits
@@ -119,12 +120,17 @@ def check_flow_log_format(log_format: str | None) -> list[ConfigProblem]:
 
 
 def check_vpc_cidr(config: TapVpcConfig) -> list[ConfigProblem]:
-    """The VPC CIDR is an IPv4 network from /16 to /28."""
+    """The VPC CIDR is an IPv4 network from /16 to /28, clear of the ranges in ``limits.VPC_CIDR_REFUSED``."""
     network, problem = parse_network("vpcCidr", config.vpc_cidr)
     if problem:
         return [problem]
     assert network is not None
-    return prefix_problems("vpcCidr", network)
+    problems = prefix_problems("vpcCidr", network)
+    if network.version == 4:
+        for refused, reason in limits.VPC_CIDR_REFUSED.items():
+            if network.overlaps(ipaddress.IPv4Network(refused)):
+                problems.append(ConfigProblem("vpcCidr", config.vpc_cidr, f"overlaps {refused}: {reason}."))
+    return problems
 
 
 def check_subnet_cidrs(config: TapVpcConfig) -> list[ConfigProblem]:
@@ -247,25 +253,52 @@ def check_environment_suffix(config: TapVpcConfig) -> list[ConfigProblem]:
 
 
 def check_https_ingress_cidrs(config: TapVpcConfig) -> list[ConfigProblem]:
-    """Ingress sources are networks (IPv4 or IPv6), not host addresses with a mask."""
+    """Ingress sources are networks (IPv4 or IPv6), not host addresses, within the rules quota.
+
+    Each CIDR is one inbound rule; the default quota is 60 per security group, for IPv4 and IPv6
+    rules separately.
+    """
+    key = "httpsIngressCidrs"
     if not config.https_ingress_cidrs:
-        return [ConfigProblem("httpsIngressCidrs", "", "needs at least one CIDR, e.g. 0.0.0.0/0 or 10.0.0.0/8.")]
-    problems = []
+        return [ConfigProblem(key, "", "needs at least one CIDR, e.g. 0.0.0.0/0 or 10.0.0.0/8.")]
+    problems = [
+        ConfigProblem(key, cidr, "is listed twice; each CIDR is one rule.")
+        for cidr in sorted({c for c in config.https_ingress_cidrs if config.https_ingress_cidrs.count(c) > 1})
+    ]
+    networks = []
     for cidr in config.https_ingress_cidrs:
-        _, problem = parse_network("httpsIngressCidrs", cidr)
+        network, problem = parse_network(key, cidr)
         if problem:
             problems.append(problem)
+        elif network is not None:
+            networks.append(network)
+    for version in (4, 6):
+        count = sum(1 for network in networks if network.version == version)
+        problems += problem_if(
+            count > limits.SECURITY_GROUP_INBOUND_RULES_MAX,
+            key,
+            f"{count} IPv{version} CIDRs",
+            f"each is an inbound rule of the HTTPS security group, and the quota 'Inbound or outbound rules "
+            f"per security group' (L-0EA8095F) is {limits.SECURITY_GROUP_INBOUND_RULES_MAX} per IP version by "
+            "default. Raise it in Service Quotas first, or use fewer, larger CIDRs (or a prefix list).",
+        )
     return problems
 
 
 def check_tags(config: TapVpcConfig) -> list[ConfigProblem]:
-    """At most 50 tags; keys 1-128 chars, values up to 256, no reserved ``aws:`` prefix."""
+    """At most 50 tags on any resource as the template carries them; keys 1-128, values up to 256, no ``aws:``.
+
+    The count is the resource with the most tags: ours (Environment, Project, ManagedBy and the
+    user's) plus the ``Name`` and ``aws-cdk:subnet-*`` tags the CDK puts on every subnet.
+    """
     tags = config.all_tags
+    carried = len(set(tags) | set(limits.CDK_ADDED_TAG_KEYS))
     problems = problem_if(
-        len(tags) > limits.TAGS_MAX,
+        carried > limits.TAGS_MAX,
         "tags",
         f"{len(tags)} tags",
-        f"AWS allows at most {limits.TAGS_MAX} tags per resource, including Environment, Project and ManagedBy.",
+        f"a subnet would carry {carried} tags, and AWS allows at most {limits.TAGS_MAX} per resource: "
+        f"Environment, Project, ManagedBy and yours, plus {', '.join(limits.CDK_ADDED_TAG_KEYS)} that the CDK adds.",
     )
     for tag_key, tag_value in tags.items():
         if not 1 <= len(tag_key) <= limits.TAG_KEY_MAX:
@@ -282,9 +315,24 @@ def check_tags(config: TapVpcConfig) -> list[ConfigProblem]:
                     f"tag values must be at most {limits.TAG_VALUE_MAX} characters (got {len(tag_value)}).",
                 )
             )
+        bad = sorted({char for char in tag_key + tag_value if not tag_character_allowed(char)})
+        if bad:
+            problems.append(
+                ConfigProblem(
+                    "tags",
+                    f"{tag_key}={tag_value}",
+                    f"contains {''.join(bad)!r}; tags allow letters, digits, spaces and _ . : / = + - @ "
+                    "(pattern ^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$).",
+                )
+            )
         if tag_key.lower().startswith("aws:"):
             problems.append(ConfigProblem("tags", tag_key, "the 'aws:' prefix is reserved for AWS."))
     return problems
+
+
+def tag_character_allowed(char: str) -> bool:
+    """AWS tag keys and values allow Unicode letters, separators and numbers, and ``_.:/=+-@``."""
+    return unicodedata.category(char)[0] in "LZN" or char in limits.TAG_EXTRA_CHARACTERS
 
 
 def check_region(config: TapVpcConfig) -> list[ConfigProblem]:

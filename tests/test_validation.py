@@ -9,6 +9,7 @@ import pytest
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
 from tap_vpc.validation import validate_config
+from tools.project import synthesize
 
 THREE_PUBLIC = ("10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24")
 
@@ -112,8 +113,33 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("ingress-empty", {"https_ingress_cidrs": ()}, "httpsIngressCidrs = '': needs at least one CIDR"),
     (
         "tags-too-many",
-        {"tags": tuple((f"k{i}", "v") for i in range(48))},
-        "tags = '51 tags': AWS allows at most 50 tags",
+        {"tags": tuple((f"k{i}", "v") for i in range(45))},
+        "tags = '48 tags': a subnet would carry 51 tags, and AWS allows at most 50 per resource",
+    ),
+    (
+        "ingress-61-rules",
+        {"https_ingress_cidrs": tuple(f"203.0.{i}.0/24" for i in range(61))},
+        "httpsIngressCidrs = '61 IPv4 CIDRs': each is an inbound rule of the HTTPS security group, and the quota "
+        "'Inbound or outbound rules per security group' (L-0EA8095F) is 60 per IP version by default.",
+    ),
+    (
+        "vpc-cidr-docker-range",
+        {"vpc_cidr": "172.17.0.0/16"},
+        "vpcCidr = '172.17.0.0/16': overlaps 172.17.0.0/16: AWS services such as Cloud9 and SageMaker use it",
+    ),
+    (
+        "vpc-cidr-link-local",
+        {"vpc_cidr": "169.254.0.0/16"},
+        "vpcCidr = '169.254.0.0/16': overlaps 169.254.0.0/16: link-local",
+    ),
+    ("vpc-cidr-multicast", {"vpc_cidr": "224.1.0.0/16"}, "vpcCidr = '224.1.0.0/16': overlaps 224.0.0.0/4: multicast"),
+    ("vpc-cidr-loopback", {"vpc_cidr": "127.0.0.0/16"}, "vpcCidr = '127.0.0.0/16': overlaps 127.0.0.0/8: loopback"),
+    ("tag-bang", {"tags": (("Na!me", "x"),)}, "tags = 'Na!me=x': contains '!'; tags allow letters, digits, spaces"),
+    ("tag-value-hash", {"tags": (("Team", "a#b"),)}, "tags = 'Team=a#b': contains '#'"),
+    (
+        "ingress-twice",
+        {"https_ingress_cidrs": ("0.0.0.0/0", "0.0.0.0/0")},
+        "httpsIngressCidrs = '0.0.0.0/0': is listed twice",
     ),
     ("tag-key-long", {"tags": (("k" * 129, "v"),)}, "tag keys must be 1 to 128 characters (got 129)"),
     ("tag-key-empty", {"tags": (("", "v"),)}, "tag keys must be 1 to 128 characters (got 0)"),
@@ -189,7 +215,20 @@ def test_rule_rejects_with_a_message_naming_key_value_and_allowed(overrides: dic
         {"environment_suffix": "pr123"},
         {"https_ingress_cidrs": ("10.0.0.0/8", "::/0")},
         {"nat_gateways": 1},
-        {"tags": tuple((f"k{i}", "v") for i in range(47))},
+        {"tags": tuple((f"k{i}", "v") for i in range(44))},
+        {"tags": (("Équipe réseau", "Zahlungs-Gateway_1 +=@:/."), ("Owner", ""))},
+        {"https_ingress_cidrs": tuple(f"203.0.{i}.0/24" for i in range(60))},
+        {
+            "https_ingress_cidrs": (
+                *(f"203.0.{i}.0/24" for i in range(60)),
+                *(f"2001:db8:{i:x}::/48" for i in range(60)),
+            )
+        },
+        {
+            "vpc_cidr": "172.16.0.0/16",
+            "public_subnet_cidrs": ("172.16.1.0/24", "172.16.2.0/24", "172.16.3.0/24"),
+            "private_subnet_cidrs": ("172.16.11.0/24", "172.16.12.0/24", "172.16.13.0/24"),
+        },
         {
             "az_count": 1,
             "nat_gateways": 1,
@@ -214,3 +253,13 @@ def test_every_problem_is_reported_in_one_run() -> None:
     assert caught.value.render().startswith(
         "TAP VPC configuration error: 4 invalid settings; nothing was synthesized.\n  - "
     )
+
+
+def test_the_tag_count_is_what_the_template_carries() -> None:
+    # 44 tags of ours + Environment, Project, ManagedBy = 47; the CDK adds Name and two subnet tags.
+    config = TapVpcConfig(environment_suffix="pr-1", tags=tuple((f"k{i}", "v") for i in range(44)))
+    assert validate_config(config) is config
+    resources = synthesize(config).to_json()["Resources"]
+    counts = {lid: len(r["Properties"].get("Tags", [])) for lid, r in resources.items() if "Properties" in r}
+    assert max(counts.values()) == 50
+    assert counts["VpcPublicSubnet1Subnet5C2D37C4"] == 50

@@ -134,20 +134,29 @@ def diff(suffix: str, port: int) -> None:
     raise ToolError(f"`cdk diff` failed (exit {result.returncode}); its output is above")
 
 
+def port_from_environment() -> int:
+    """TAP_VPC_EMULATOR_PORT, or 4599; anything but a port number is a ``ToolError``."""
+    raw = os.environ.get("TAP_VPC_EMULATOR_PORT", str(DEFAULT_PORT))
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise ToolError(f"TAP_VPC_EMULATOR_PORT must be a port number (1-65535), got {raw!r}")
+    return int(raw)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry: ``python -m tools.local {up,down,diff}``."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["up", "down", "diff"])
     parser.add_argument("--suffix", default=os.environ.get("ENVIRONMENT_SUFFIX", "dev"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("TAP_VPC_EMULATOR_PORT", DEFAULT_PORT)))
+    parser.add_argument("--port", type=int)
     args = parser.parse_args(argv)
+    port = args.port or port_from_environment()
     STATE_DIR.mkdir(exist_ok=True)
     if args.command == "up":
-        up(args.suffix, args.port)
+        up(args.suffix, port)
     elif args.command == "diff":
-        diff(args.suffix, args.port)
+        diff(args.suffix, port)
     else:
-        print(emulator.stop(STATE_DIR, args.port))
+        print(emulator.stop(STATE_DIR, port))
 
 
 if __name__ == "__main__":

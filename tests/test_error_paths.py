@@ -1,0 +1,186 @@
+"""Every expected failure a user can cause ends with one short message and a non-zero exit, never a traceback.
+
+Each case runs the real command as a subprocess, as a user would.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tools.emulator import free_port, start
+from tools.project import ROOT
+
+CLEAN_AWS = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+
+
+def run(
+    args: list[str], *, env: Mapping[str, str] | None = None, cwd: Path = ROOT, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        env={**CLEAN_AWS, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def one_message(result: subprocess.CompletedProcess[str]) -> str:
+    """The failure's message: asserts a non-zero exit, no traceback, and one line on stderr."""
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+PY = sys.executable
+
+
+@pytest.fixture(scope="module")
+def broken_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project whose cdk.json is not valid JSON."""
+    tree = tmp_path_factory.mktemp("broken")
+    for folder in ("tap_vpc", "tools", "docs"):
+        shutil.copytree(ROOT / folder, tree / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (tree / "cdk.json").write_text((ROOT / "cdk.json").read_text().replace('"dev": {', '"dev" {', 1))
+    return tree
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("local", ["-m", "tools.local", "up", "--port", "1"]),
+        ("local", ["-m", "tools.local", "diff", "--port", "1"]),
+        ("deploy", ["-m", "tools.deploy", "--environment", "dev", "--require-approval", "never"]),
+        ("cost", ["-m", "tools.docs.cost"]),
+    ],
+)
+def test_invalid_cdk_json_is_one_line_for_every_tool(broken_tree: Path, name: str, args: list[str]) -> None:
+    message = one_message(run([PY, *args], cwd=broken_tree))
+    assert re.fullmatch(
+        rf"{name}: cdk\.json is not valid JSON: Expecting ':' delimiter at line \d+, column \d+", message
+    )
+
+
+def test_make_diff_without_an_emulator() -> None:
+    port = free_port()
+    message = one_message(run([PY, "-m", "tools.local", "diff", "--port", str(port)]))
+    assert message == f"local: no emulator answers at http://localhost:{port}: run `make local` first"
+
+
+def test_a_port_that_is_not_a_number() -> None:
+    message = one_message(run([PY, "-m", "tools.local", "diff"], env={"TAP_VPC_EMULATOR_PORT": "abc"}))
+    assert message == "local: TAP_VPC_EMULATOR_PORT must be a port number (1-65535), got 'abc'"
+
+
+def test_a_port_taken_by_another_program(tmp_path: Path) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("localhost", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        message = one_message(run([PY, "-m", "tools.local", "up", "--port", str(port)]))
+    assert message == (
+        f"local: port {port} is taken by another program; free it, or choose a port with TAP_VPC_EMULATOR_PORT=NNNN"
+    )
+
+
+def test_deploy_refuses_an_endpoint_from_the_environment() -> None:
+    message = one_message(
+        run([PY, "-m", "tools.deploy", "--environment", "dev"], env={"AWS_ENDPOINT_URL": "http://localhost:4599"})
+    )
+    assert message == (
+        "deploy: AWS_ENDPOINT_URL is set, but make deploy targets AWS unless EMULATOR_PORT is given; unset it"
+    )
+
+
+def test_deploy_of_an_unknown_environment_is_the_settings_block() -> None:
+    result = run([PY, "-m", "tools.deploy", "--environment", "prdo", "--require-approval", "never"])
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[1].endswith("ephemeral name (pr-<number>, sandbox-<name>); did you mean 'prod'?")
+
+
+NO_CREDENTIALS = {
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
+    "AWS_CONFIG_FILE": "/nonexistent/config",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def test_deploy_without_credentials_says_so() -> None:
+    message = one_message(
+        run([PY, "-m", "tools.deploy", "--environment", "dev", "--require-approval", "never"], env=NO_CREDENTIALS)
+    )
+    assert message.startswith("deploy: no AWS credentials found (Unable to locate credentials); set AWS_PROFILE")
+
+
+def test_deploy_with_credentials_but_no_network_blames_the_network() -> None:
+    fake_keys = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "fake"}
+    dead_proxy = {"HTTPS_PROXY": f"http://localhost:{free_port()}", "https_proxy": f"http://localhost:{free_port()}"}
+    message = one_message(
+        run(
+            [PY, "-m", "tools.deploy", "--environment", "dev", "--require-approval", "never"],
+            env={**NO_CREDENTIALS, **fake_keys, **dead_proxy},
+        )
+    )
+    assert message.startswith(
+        "deploy: could not reach AWS STS to check the credentials: a network problem, not the credentials"
+    )
+
+
+@pytest.fixture
+def doomed_emulator(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    port = free_port()
+    process = start(port, tmp_path / "moto.log")
+    yield port, process
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
+def test_an_emulator_that_dies_during_a_deploy_is_named(doomed_emulator: tuple[int, subprocess.Popen[bytes]]) -> None:
+    port, server = doomed_emulator
+    deploy = subprocess.Popen(
+        [PY, "-m", "tools.deploy", "--environment", "dev", "--require-approval", "never", "--emulator-port", str(port)],
+        cwd=ROOT,
+        env={**CLEAN_AWS, "AWS_MAX_ATTEMPTS": "1"},  # the CLI's SDK would retry a dead endpoint for a minute
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    cloudformation = boto3.client(
+        "cloudformation",
+        region_name="us-east-1",
+        endpoint_url=f"http://localhost:{port}",
+        aws_access_key_id="EMULATOR111111111111",
+        aws_secret_access_key="emulator",
+    )
+    deadline = time.monotonic() + 120
+    while not cloudformation.list_stacks()["StackSummaries"]:  # the bootstrap has begun
+        assert time.monotonic() < deadline, "the deploy never reached the emulator"
+        time.sleep(0.2)
+    server.kill()
+    _, stderr = deploy.communicate(timeout=300)
+    assert deploy.returncode != 0
+    assert "Traceback" not in stderr
+    assert re.search(
+        rf"^deploy: the emulator at http://localhost:{port} stopped answering during cdk (bootstrap|diff|deploy); "
+        r"see \.local/ for its log, then run `make local` again$",
+        stderr.strip().splitlines()[-1],
+    ), stderr[-2000:]
