@@ -6,7 +6,8 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from tools.project import ROOT, ToolError
@@ -15,6 +16,10 @@ NODE_BIN = ROOT / "node_modules" / ".bin"
 CONSUMER_APP = ".venv/bin/python consumer_app.py"
 #: The exit code ``cdk diff --fail-on`` uses for "the diff has such changes".
 DIFF_FOUND = 1
+#: A CLI run that takes longer than this is stopped (seconds).
+TIMEOUT_SECONDS = 900
+#: How often a running CLI's target is checked for life (seconds).
+WATCH_INTERVAL_SECONDS = 2.0
 
 
 def cdk_environment(env: Mapping[str, str]) -> dict[str, str]:
@@ -28,24 +33,41 @@ def cdk_environment(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def cdk(
-    args: Sequence[str], env: Mapping[str, str], *, capture: bool = False, check: bool = True
+    args: Sequence[str],
+    env: Mapping[str, str],
+    *,
+    capture: bool = False,
+    check: bool = True,
+    alive: Callable[[], bool] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``cdk args`` from the project root with ``env`` added and stdin closed.
 
     stdin is closed so the CLI can never wait for an answer: a prompt it would need is a failure.
-    A non-zero exit raises ``ToolError`` naming the command (the CLI printed the details above),
-    unless ``check`` is False.
+    ``alive``, when given, is polled every few seconds; once it says False (the emulator died),
+    the CLI is stopped instead of retrying a dead endpoint for a minute. A non-zero exit raises
+    ``ToolError`` naming the command (the CLI printed the details above), unless ``check`` is False.
     """
-    result = subprocess.run(
+    pipe = subprocess.PIPE if capture else None
+    with subprocess.Popen(
         ["cdk", *args],
         cwd=ROOT,
         env=cdk_environment(env),
-        check=False,
-        text=True,
-        capture_output=capture,
         stdin=subprocess.DEVNULL,
-        timeout=900,
-    )
+        stdout=pipe,
+        stderr=pipe,
+        text=True,
+    ) as process:
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        while True:
+            try:
+                stdout, stderr = process.communicate(timeout=WATCH_INTERVAL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                if (alive is not None and not alive()) or time.monotonic() > deadline:
+                    process.terminate()
+                    stdout, stderr = process.communicate()
+                    break
+    result = subprocess.CompletedProcess(["cdk", *args], process.returncode or 0, stdout, stderr)
     if check and result.returncode != 0:
         detail = f":\n{result.stderr.strip()[-2000:]}" if capture and result.stderr else "; its output is above"
         raise ToolError(f"`cdk {args[0]}` failed (exit {result.returncode}){detail}")

@@ -22,6 +22,7 @@ import argparse
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,10 @@ class Target:
         """Extra ``-c`` values of this target."""
         return {"deployTarget": "emulator"} if self.emulator else {}
 
+    def alive(self) -> Callable[[], bool] | None:
+        """For the emulator: a check that it still answers (the CLI is stopped when it does not)."""
+        return None if self.emulator is None else self.emulator.is_up
+
     def describe(self) -> str:
         """One phrase for messages."""
         return f"the emulator at {self.emulator.endpoint}" if self.emulator else "AWS"
@@ -84,6 +89,7 @@ def diff_gate(config: TapVpcConfig, target: Target, assembly: Path, *, approve_d
         ["diff", "--app", str(assembly), config.stack_name, "--method=template", "--fail-on=destructive"],
         target.environment(config),
         check=False,
+        alive=target.alive(),
     )
     if result.returncode == 0:
         return
@@ -126,7 +132,7 @@ def deploy(config: TapVpcConfig, target: Target, assembly: Path, approval: str, 
     if target.emulator is not None:
         args.append("--method=direct")  # moto 5.2.5 records no outputs for change-set deploys
     try:
-        cdk(args, target.environment(config), capture=target.quiet)
+        cdk(args, target.environment(config), capture=target.quiet, alive=target.alive())
     except ToolError:
         ensure_emulator_alive(target, "cdk deploy")
         raise
@@ -138,7 +144,8 @@ def bootstrap_emulator(config: TapVpcConfig, target: Target) -> None:
     assert target.emulator is not None
     env = target.environment(config)
     account = config.account or EMULATOR_DEFAULT_ACCOUNT
-    if cdk(["bootstrap", f"aws://{account}/{config.region}"], env, check=False, capture=target.quiet).returncode != 0:
+    bootstrap = ["bootstrap", f"aws://{account}/{config.region}"]
+    if cdk(bootstrap, env, check=False, capture=target.quiet, alive=target.alive()).returncode != 0:
         ensure_emulator_alive(target, "cdk bootstrap")
         raise ToolError(f"`cdk bootstrap` of the emulator account {account} failed; its output is above")
 

@@ -82,7 +82,7 @@ def deploy_to_emulator(
         *context_args(context),
     ]
     try:
-        cdk(args, target.environment(config), capture=quiet)
+        cdk(args, target.environment(config), capture=quiet, alive=target.alive())
     except ToolError:
         ensure_emulator_alive(target, "cdk deploy")
         raise
@@ -125,6 +125,7 @@ def diff(suffix: str, port: int) -> None:
         ["diff", config.stack_name, "--method=template", "--fail", *context_args(context)],
         target.environment(config),
         check=False,
+        alive=target.alive(),
     )
     if result.returncode == 0:
         return
