@@ -10,19 +10,13 @@ import sys
 
 from aws_cdk import App
 
-from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.config import TapVpcConfig
 from tap_vpc.entrypoint import synth_app
 from tap_vpc.tap_vpc_stack import add_tap_vpc_stack
 
 
 def build(app: App, config: TapVpcConfig) -> None:
     """Add TapVpcStack-<environmentSuffix> to ``app``."""
-    if config.deploy_target is DeployTarget.EMULATOR:
-        print(
-            "deployTarget=emulator: default security group lock-down left out "
-            "(the emulator cannot run its Lambda); AWS templates keep it.",
-            file=sys.stderr,
-        )
     add_tap_vpc_stack(app, config)
 
 

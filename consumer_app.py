@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """CDK entry point of the example consumer: `npx cdk deploy --app ".venv/bin/python consumer_app.py"`.
 
-It reads ``environmentSuffix``, ``azCount`` and ``deployTarget`` through the same validated config
+It reads ``environmentSuffix`` and ``azCount`` through the same validated config
 as app.py, so it imports exactly the exports of the producer it is pointed at.
 """
 
@@ -11,7 +11,7 @@ import sys
 
 from aws_cdk import App, Environment
 
-from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.config import TapVpcConfig
 from tap_vpc.entrypoint import synth_app
 from tap_vpc.example_consumer import ExampleConsumerStack, consumer_stack_name
 
@@ -23,8 +23,6 @@ def build(app: App, config: TapVpcConfig) -> None:
         consumer_stack_name(config.environment_suffix),
         environment_suffix=config.environment_suffix,
         az_count=config.az_count,
-        # moto 5.2.5 fails to create interface endpoints from CloudFormation; see README.
-        interface_endpoint=config.deploy_target is DeployTarget.AWS,
         env=Environment(account=config.account, region=config.region),
     )
 

@@ -82,16 +82,6 @@ def annotate_default_sg_lockdown_provider(stack: Stack) -> None:
     handler.add_metadata("checkov", {"skip": skips})
 
 
-def acknowledge_emulator_default_security_group(vpc: ec2.Vpc) -> None:
-    """deployTarget=emulator only: moto cannot run the default-SG lock-down Lambda."""
-    acknowledge(
-        vpc,
-        [f"{pack}-VPCDefaultSecurityGroupClosed" for pack in PACK_PREFIXES[1:]],
-        "Local emulator target only (deployTarget=emulator): moto cannot run the Lambda behind "
-        "Custom::VpcRestrictDefaultSG. Templates for AWS always lock the default SG down.",
-    )
-
-
 def acknowledge_ci_policy_wildcards(policy: iam.ManagedPolicy, statements: list[iam.PolicyStatement]) -> None:
     """Acknowledge each wildcard of one CI policy (AwsSolutions-IAM5 is granular: one id per wildcard).
 

@@ -7,22 +7,10 @@ retained log data. Environment profiles in ``cdk.json`` adjust them (see ``setti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 STACK_NAME_PREFIX = "TapVpcStack"
 DEFAULT_PROJECT_TAG = "PaymentGateway"
 DEFAULT_MANAGED_BY_TAG = "CDK"
-
-
-class DeployTarget(StrEnum):
-    """Where the template is deployed.
-
-    ``aws`` (default) is a real account. ``emulator`` is the local moto server, which cannot run
-    the Lambda behind the default-security-group lock-down, so that one feature is left out there.
-    """
-
-    AWS = "aws"
-    EMULATOR = "emulator"
 
 
 @dataclass(frozen=True)
@@ -50,7 +38,6 @@ class TapVpcConfig:
     flow_log_format: str | None = None
     retain_data: bool = True
     termination_protection: bool = False
-    deploy_target: DeployTarget = DeployTarget.AWS
     tags: tuple[tuple[str, str], ...] = field(default=())
 
     @property
@@ -77,20 +64,6 @@ class TapVpcConfig:
     def flow_log_key_alias(self) -> str:
         """KMS alias of the flow-log key."""
         return f"alias/tap-vpc/{self.environment_suffix}/vpc-flow-logs"
-
-    @property
-    def restrict_default_security_group(self) -> bool:
-        """Lock down the default SG (Security Hub EC2.2); not possible on the emulator."""
-        return self.deploy_target is DeployTarget.AWS
-
-    @property
-    def untaggable_resource_types(self) -> tuple[str, ...]:
-        """Resource types left untagged; only the emulator target leaves any out.
-
-        moto 5.2.5 fails on AWS::KMS::Key tags from CloudFormation (it reads them as
-        TagKey/TagValue), so the emulator target leaves the key untagged.
-        """
-        return ("AWS::KMS::Key",) if self.deploy_target is DeployTarget.EMULATOR else ()
 
     @property
     def all_tags(self) -> dict[str, str]:

@@ -60,7 +60,7 @@ def build_vpc(scope: Construct, config: TapVpcConfig) -> ec2.Vpc:
         subnet_configuration=subnet_configurations(config),
         enable_dns_hostnames=True,
         enable_dns_support=True,
-        restrict_default_security_group=config.restrict_default_security_group,
+        restrict_default_security_group=True,
     )
     endpoint_subnets = [ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)]
     if config.isolated_subnet_cidrs:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.config import TapVpcConfig
 from tap_vpc.environments import (
     ENVIRONMENTS_KEY,
     declared_environments,
@@ -98,14 +98,6 @@ def parse_tags(raw: object) -> tuple[tuple[str, str], ...]:
         if all("=" in pair for pair in pairs):
             return tuple((key.strip(), value.strip()) for key, value in (pair.split("=", 1) for pair in pairs))
     raise ParseError("must be an object of strings, or 'Key=Value,Key=Value'.")
-
-
-def parse_deploy_target(raw: object) -> DeployTarget:
-    """Accept 'aws' or 'emulator'."""
-    try:
-        return DeployTarget(parse_str(raw))
-    except ValueError:
-        raise ParseError("must be 'aws' or 'emulator'.") from None
 
 
 @dataclass(frozen=True)
@@ -228,14 +220,6 @@ SETTINGS: tuple[Setting, ...] = (
         "CloudFormation termination protection on the stack.",
     ),
     Setting(
-        "deployTarget",
-        "deploy_target",
-        parse_deploy_target,
-        "aws, emulator",
-        "emulator (used by make local) leaves out what the local emulator cannot run: the default-SG"
-        " lock-down Lambda and KMS key tags.",
-    ),
-    Setting(
         "tags",
         "tags",
         parse_tags,
@@ -336,11 +320,18 @@ def profile_problems(name: str, profile: object) -> list[ConfigProblem]:
     return problems
 
 
+#: Settings that earlier releases had, with what replaced them (see CHANGELOG.md).
+RETIRED_KEYS: dict[str, str] = {
+    "deployTarget": "was removed in 2.0.0: the local emulator now deploys the AWS template unchanged "
+    "(`make local`, or `make deploy EMULATOR_PORT=...`)",
+}
+
+
 def unknown_key_problems(context: Mapping[str, Any]) -> list[ConfigProblem]:
-    """Report context keys that look like ours but are not (a typo must not be ignored)."""
-    problems = []
+    """Report retired keys, and context keys that look like ours but are not (a typo must not be ignored)."""
+    problems = [ConfigProblem(key, context[key], RETIRED_KEYS[key]) for key in context if key in RETIRED_KEYS]
     for key in context:
-        if key in KNOWN_KEYS:
+        if key in KNOWN_KEYS or key in RETIRED_KEYS:
             continue
         hint = key_suggestion(key)
         if hint:

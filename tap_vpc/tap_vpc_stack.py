@@ -34,7 +34,7 @@ class TapVpcStack(Stack):
             **kwargs,
         )
         for key, value in config.all_tags.items():
-            Tags.of(self).add(key, value, exclude_resource_types=list(config.untaggable_resource_types))
+            Tags.of(self).add(key, value)
 
         self.vpc = build_vpc(self, config)
         self.https_security_group = build_https_security_group(self, self.vpc, config.https_ingress_cidrs)
@@ -72,8 +72,6 @@ class TapVpcStack(Stack):
         compliance.acknowledge_public_internet_routes(self.vpc)
         if any(cidr in ("0.0.0.0/0", "::/0") for cidr in self.config.https_ingress_cidrs):
             compliance.acknowledge_open_https(self.https_security_group)
-        if not self.config.restrict_default_security_group:
-            compliance.acknowledge_emulator_default_security_group(self.vpc)
 
     def _output_values(self) -> dict[str, str]:
         vpc = self.vpc

@@ -12,7 +12,7 @@ from aws_cdk import aws_ec2 as ec2
 
 from tap_vpc import compliance
 from tap_vpc.compliance import PACK_PREFIXES, add_compliance_checks
-from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.config import TapVpcConfig
 from tap_vpc.entrypoint import VALIDATION_FAILED
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tools.project import synthesized
@@ -110,8 +110,3 @@ def test_restricted_https_ingress_is_not_acknowledged() -> None:
 def test_open_https_from_either_family_is_acknowledged(cidr: str) -> None:
     stack, _ = synthesized(TapVpcConfig(https_ingress_cidrs=(cidr,)))
     assert acknowledged(stack.https_security_group) == {"AwsSolutions-EC23"}
-
-
-def test_emulator_target_acknowledges_the_default_sg_rule_on_the_vpc_only() -> None:
-    stack, _ = synthesized(TapVpcConfig(deploy_target=DeployTarget.EMULATOR))
-    assert acknowledged(stack.vpc) == {f"{pack}-VPCDefaultSecurityGroupClosed" for pack in PACK_PREFIXES[1:]}

@@ -114,6 +114,8 @@ def test_the_patches_are_for_the_installed_moto() -> None:
         "subnet-availability-zone-id",
         "log-group-update",
         "keep-resources-without-update",
+        "kms-key-tags",
+        "restrict-default-security-group",
     }
 
 
@@ -159,3 +161,65 @@ def test_plain_moto_drops_a_resource_it_cannot_update(plain: Emulator) -> None:
 def test_patched_moto_keeps_a_resource_it_cannot_update(patched: Emulator) -> None:
     before = deploy(patched, "tagged-subnet", tagged_subnet("a"))
     assert deploy(patched, "tagged-subnet", tagged_subnet("b"), update=True) == before
+
+
+TAGGED_KEY = {
+    "Resources": {
+        "Key": {
+            "Type": "AWS::KMS::Key",
+            "Properties": {
+                "KeyPolicy": {"Version": "2012-10-17", "Statement": []},
+                "Tags": [{"Key": "Project", "Value": "PaymentGateway"}],
+            },
+        }
+    },
+    "Outputs": {"KeyId": {"Value": {"Ref": "Key"}}},
+}
+
+LOCKED_DEFAULT_GROUP = {
+    "Resources": {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.8.0.0/16"}},
+        "Lockdown": {
+            "Type": "Custom::VpcRestrictDefaultSG",
+            "Properties": {
+                "ServiceToken": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:aws-cdk-lib-handler",
+                "DefaultSecurityGroupId": {"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]},
+                "Account": ACCOUNT,
+            },
+        },
+    },
+    "Outputs": {"VpcId": {"Value": {"Ref": "Vpc"}}},
+}
+
+
+def stack_status(server: Emulator, name: str) -> str:
+    status: str = client(server, "cloudformation").describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
+    return status
+
+
+def test_plain_moto_fails_on_kms_key_tags(plain: Emulator) -> None:
+    with pytest.raises((ClientError, ResponseParserError)):
+        deploy(plain, "tagged-key", TAGGED_KEY)
+
+
+def test_patched_moto_tags_the_key(patched: Emulator) -> None:
+    key_id = deploy(patched, "tagged-key", TAGGED_KEY)["KeyId"]
+    tags = client(patched, "kms").list_resource_tags(KeyId=key_id)["Tags"]
+    assert tags == [{"TagKey": "Project", "TagValue": "PaymentGateway"}]
+
+
+def test_plain_moto_cannot_complete_the_default_group_lockdown(plain: Emulator) -> None:
+    try:
+        deploy(plain, "lockdown", LOCKED_DEFAULT_GROUP)
+    except (ClientError, ResponseParserError):
+        return
+    assert stack_status(plain, "lockdown") != "CREATE_COMPLETE"
+
+
+def test_patched_moto_locks_the_default_group_down(patched: Emulator) -> None:
+    vpc_id = deploy(patched, "lockdown", LOCKED_DEFAULT_GROUP)["VpcId"]
+    assert stack_status(patched, "lockdown") == "CREATE_COMPLETE"
+    [group] = client(patched, "ec2").describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
+    )["SecurityGroups"]
+    assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])

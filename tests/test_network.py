@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_cdk.assertions import Match, Template
 
-from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.config import TapVpcConfig
 from tests.template_helpers import (
     az_index,
     default_route,
@@ -95,13 +95,6 @@ def test_default_security_group_is_locked_down(template: Template) -> None:
         "Custom::VpcRestrictDefaultSG",
         {"DefaultSecurityGroupId": {"Fn::GetAtt": [Match.any_value(), "DefaultSecurityGroup"]}},
     )
-
-
-def test_emulator_target_leaves_out_only_the_lockdown() -> None:
-    template = synthesize(TapVpcConfig(deploy_target=DeployTarget.EMULATOR))
-    template.resource_count_is("Custom::VpcRestrictDefaultSG", 0)
-    template.resource_count_is("AWS::EC2::NatGateway", 3)
-    template.resource_count_is("AWS::EC2::FlowLog", 1)
 
 
 def test_isolated_tier_has_no_internet_route_and_gets_endpoints() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
 from tap_vpc.settings import SETTINGS, load_config
 from tools.project import cdk_json_context, config_for
@@ -60,7 +60,6 @@ def test_command_line_strings_are_parsed() -> None:
         httpsIngressCidrs="10.0.0.0/8",
         retainData="TRUE",
         terminationProtection="false",
-        deployTarget="emulator",
         tags="CostCenter=42, Owner=net=team",
         flowLogFormat="${srcaddr} ${dstaddr}",
         account="123456789012",
@@ -70,7 +69,6 @@ def test_command_line_strings_are_parsed() -> None:
     assert config.isolated_subnet_cidrs == ("10.0.21.0/24", "10.0.22.0/24")
     assert config.https_ingress_cidrs == ("10.0.0.0/8",)
     assert (config.retain_data, config.termination_protection) == (True, False)
-    assert config.deploy_target is DeployTarget.EMULATOR
     assert config.tags == (("CostCenter", "42"), ("Owner", "net=team"))
     assert config.account == "123456789012"
 
@@ -92,7 +90,10 @@ def test_json_values_from_cdk_json_are_accepted() -> None:
         ({"publicSubnetCidrs": 5}, "publicSubnetCidrs = 5: must be a list of strings or a comma-separated string."),
         ({"tags": "Owner"}, "tags = 'Owner': must be an object of strings, or 'Key=Value,Key=Value'."),
         ({"tags": ["a"]}, "tags = ['a']: must be an object of strings"),
-        ({"deployTarget": "localstack"}, "deployTarget = 'localstack': must be 'aws' or 'emulator'."),
+        (
+            {"deployTarget": "emulator"},
+            "deployTarget = 'emulator': was removed in 2.0.0: the local emulator now deploys",
+        ),
         ({"vpcCidr": 10}, "vpcCidr = 10: must be a string."),
         (
             {"flowLogRetention": "30"},

@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_cdk import App
 
-from tap_vpc.config import DeployTarget, TapVpcConfig
+from tap_vpc.config import TapVpcConfig
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tests.template_helpers import resources_of, tag_value
 from tools.golden import STATEFUL_TYPES
@@ -50,14 +50,6 @@ def test_custom_tags_override_and_extend_defaults() -> None:
     assert tag_value(vpc, "CostCenter") == "1234"
     assert tag_value(vpc, "ManagedBy") == "platform"
     assert tag_value(vpc, "Environment") == "pr7"
-
-
-def test_emulator_target_leaves_the_key_untagged_only() -> None:
-    template_json = synthesize(TapVpcConfig(deploy_target=DeployTarget.EMULATOR)).to_json()
-    key = next(iter(resources_of(template_json, "AWS::KMS::Key").values()))
-    assert "Tags" not in key["Properties"]
-    log_group = next(iter(resources_of(template_json, "AWS::Logs::LogGroup").values()))
-    assert tag_value(log_group, "Project") == "PaymentGateway"
 
 
 def test_termination_protection_follows_config() -> None:

@@ -51,10 +51,6 @@ class Target:
             return {}
         return self.emulator.environment(config.region, config.account or EMULATOR_DEFAULT_ACCOUNT)
 
-    def context(self) -> dict[str, str]:
-        """Extra ``-c`` values of this target."""
-        return {"deployTarget": "emulator"} if self.emulator else {}
-
     def alive(self) -> Callable[[], bool] | None:
         """For the emulator: a check that it still answers (the CLI is stopped when it does not)."""
         return None if self.emulator is None else self.emulator.is_up
@@ -204,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     target = resolve_target(args.emulator_port)
-    context = {**parse_context(args.context), **target.context(), "environmentSuffix": args.environment.strip()}
+    context = {**parse_context(args.context), "environmentSuffix": args.environment.strip()}
     config = config_for(**context)  # bad settings stop here, before any AWS call
     approval = resolve_approval(args.require_approval, sys.stdin is not None and sys.stdin.isatty())
     if target.emulator is None:

@@ -27,7 +27,7 @@ DEFAULT_PORT = 4599
 
 def emulator_context(suffix: str) -> dict[str, str]:
     """The ``-c`` values of the emulator target for ``suffix``."""
-    return {"deployTarget": "emulator", "environmentSuffix": suffix.strip()}
+    return {"environmentSuffix": suffix.strip()}
 
 
 def ensure_emulator(port: int, state_dir: Path = STATE_DIR) -> emulator.Emulator:
@@ -55,7 +55,7 @@ def deploy_to_emulator(
 ) -> tuple[TapVpcConfig, dict[str, str], dict[str, str]]:
     """Bootstrap ``server``, deploy TapVpcStack and the example consumer with ``-c context``.
 
-    ``context`` must select ``deployTarget=emulator``. Returns the config, and both stacks' outputs.
+    The templates are the AWS templates, byte for byte. Returns the config, and both stacks' outputs.
     The producer goes through `make deploy`'s synth and deploy; the emulator is disposable, so no
     destructive-change gate stands in the way of the local loop.
     """

@@ -15,8 +15,10 @@ from typing import Any
 
 import moto
 from moto.cloudformation import parsing
+from moto.cloudformation.custom_model import CustomModel
 from moto.ec2.models.subnets import Subnet
 from moto.iam import models as iam_models
+from moto.kms.models import Key
 from moto.logs.models import LogGroup, logs_backends
 
 MOTO_VERSION = "5.2.5"
@@ -130,6 +132,64 @@ def patch_keep_resources_without_update() -> None:
     parsing.parse_and_update_resource = update
 
 
+def patch_kms_key_tags() -> None:
+    """AWS::KMS::Key: read ``Tags`` as CloudFormation writes them (``Key``/``Value``).
+
+    moto 5.2.5 hands them to its tagger, which expects ``TagKey``/``TagValue``, and the stack fails.
+    """
+    original_create = Key.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create(
+        cls: type[Key],
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        /,
+        **kwargs: Any,
+    ) -> Key:
+        properties = dict(cloudformation_json["Properties"])
+        properties["Tags"] = [{"TagKey": tag["Key"], "TagValue": tag["Value"]} for tag in properties.get("Tags", [])]
+        cloudformation_json = {**cloudformation_json, "Properties": properties}
+        return original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)  # type: ignore[no-any-return]
+
+    Key.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
+
+
+def patch_restrict_default_security_group() -> None:
+    """Custom::VpcRestrictDefaultSG: do what aws-cdk-lib's handler does, without running its Lambda.
+
+    moto 5.2.5 runs a custom resource's Lambda only with Docker, and the stack otherwise waits for
+    ever. The handler revokes every rule of the VPC's default security group; so does this.
+    """
+    original_create = CustomModel.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create(
+        cls: type[CustomModel],
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        /,
+        **kwargs: Any,
+    ) -> CustomModel:
+        if kwargs.get("ResourceType") != "Custom::VpcRestrictDefaultSG":
+            return original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)  # type: ignore[no-any-return]
+        from moto.ec2.models import ec2_backends
+
+        group_id = cloudformation_json["Properties"]["DefaultSecurityGroupId"]
+        group = ec2_backends[account_id][region_name].get_security_group_from_id(group_id)
+        if group is None:
+            raise ValueError(f"default security group {group_id} not found")
+        group.ingress_rules.clear()
+        group.egress_rules.clear()
+        resource = CustomModel(region_name, "emulator", kwargs["LogicalId"], resource_name)  # type: ignore[abstract]
+        resource.set_data({})
+        return resource
+
+    CustomModel.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
+
+
 #: Every patch, with the reason it exists (moto ``MOTO_VERSION``).
 PATCHES: dict[str, tuple[Callable[[], None], str]] = {
     "account-from-access-key": (patch_account_from_access_key, "one server hosts every declared account"),
@@ -141,6 +201,11 @@ PATCHES: dict[str, tuple[Callable[[], None], str]] = {
     "keep-resources-without-update": (
         patch_keep_resources_without_update,
         "a stack update drops resources moto cannot update",
+    ),
+    "kms-key-tags": (patch_kms_key_tags, "AWS::KMS::Key tags from CloudFormation crash moto's tagger"),
+    "restrict-default-security-group": (
+        patch_restrict_default_security_group,
+        "Custom::VpcRestrictDefaultSG needs its Lambda run, which moto cannot without Docker",
     ),
 }
 

@@ -61,8 +61,7 @@ class Deployment:
 def target_context(suffix: str) -> dict[str, str]:
     """The ``-c`` values the deployment was (or is) synthesized with."""
     extra: dict[str, str] = json.loads(os.environ.get("TAP_VPC_CONTEXT", "{}"))
-    target = {"deployTarget": "emulator"} if ON_EMULATOR else {}
-    return {**extra, **target, "environmentSuffix": suffix}
+    return {**extra, "environmentSuffix": suffix}
 
 
 def stack_outputs(cloudformation: Any, stack_name: str) -> dict[str, str]:
