@@ -68,11 +68,12 @@ def config_for(**context: Any) -> TapVpcConfig:
 
 @functools.cache
 def synthesized(config: TapVpcConfig) -> tuple[TapVpcStack, Template]:
-    """Synthesize ``config`` with the four nag packs (a finding raises), once per process.
+    """Synthesize ``config`` as ``cdk synth`` does, with the four nag packs (a finding raises), once per process.
 
     The nag report lands in ``validation-report.json`` of the app's output directory.
     """
-    app = App()
+    # cdk.json's context (feature flags among it), as the CLI passes it: the same template as `cdk synth`.
+    app = App(context=cdk_json_context())
     stack = add_tap_vpc_stack(app, config)
     add_compliance_checks(app)
     return stack, Template.from_stack(stack)

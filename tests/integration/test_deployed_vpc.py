@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 from typing import Any
 
 import pytest
 
 from tap_vpc.outputs import export_name, output_specs
 from tests.integration.conftest import Deployment, emulator_lacks
+from tools.project import synthesize
 
 pytestmark = pytest.mark.integration
 
@@ -202,8 +204,45 @@ def test_consumer_resources_live_in_the_exported_vpc(deployment: Deployment) -> 
     assert group["VpcId"] == deployment.outputs["VpcId"]
     sources = [pair["GroupId"] for rule in group["IpPermissions"] for pair in rule["UserIdGroupPairs"]]
     assert sources == [deployment.outputs["SecurityGroupId"]]
-    if "SsmEndpointId" in deployment.consumer_outputs:
-        (endpoint,) = ec2.describe_vpc_endpoints(VpcEndpointIds=[deployment.consumer_outputs["SsmEndpointId"]])[
-            "VpcEndpoints"
+    (endpoint,) = ec2.describe_vpc_endpoints(VpcEndpointIds=[deployment.consumer_outputs["SsmEndpointId"]])[
+        "VpcEndpoints"
+    ]
+    assert endpoint["ServiceName"] == f"com.amazonaws.{deployment.config.region}.ssm"
+    assert sorted(endpoint["SubnetIds"]) == sorted(ids(deployment.outputs["PrivateSubnetIds"]))
+
+
+def test_the_default_security_group_allows_nothing(deployment: Deployment) -> None:
+    # Security Hub EC2.2, done by aws-cdk-lib's Custom::VpcRestrictDefaultSG (natively on the emulator).
+    [group] = deployment.client("ec2").describe_security_groups(
+        Filters=[
+            {"Name": "vpc-id", "Values": [deployment.outputs["VpcId"]]},
+            {"Name": "group-name", "Values": ["default"]},
         ]
-        assert sorted(endpoint["SubnetIds"]) == sorted(ids(deployment.outputs["PrivateSubnetIds"]))
+    )["SecurityGroups"]
+    assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
+
+
+def test_the_deployed_template_is_the_aws_template(deployment: Deployment) -> None:
+    # No emulator adaptation: what runs locally is what CloudFormation gets in an account.
+    deployed = deployment.client("cloudformation").get_template(StackName=deployment.config.stack_name)
+    body = deployed["TemplateBody"]
+    deployed_template = without_cli_metadata(
+        json.loads(body) if isinstance(body, str) else json.loads(json.dumps(body))
+    )
+    assert deployed_template == without_cli_metadata(synthesize(deployment.config).to_json())
+
+
+def without_cli_metadata(template: dict[str, Any]) -> dict[str, Any]:
+    """The template without what only the CLI adds: ``CDKMetadata``, its condition, path and asset metadata."""
+    resources = {}
+    for logical_id, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::CDK::Metadata":
+            continue
+        metadata = {
+            k: v for k, v in resource.get("Metadata", {}).items() if not k.startswith(("aws:cdk:", "aws:asset:"))
+        }
+        resources[logical_id] = {k: v for k, v in resource.items() if k != "Metadata"} | (
+            {"Metadata": metadata} if metadata else {}
+        )
+    conditions = {k: v for k, v in template.get("Conditions", {}).items() if k != "CDKMetadataAvailable"}
+    return {**template, "Resources": resources, "Conditions": conditions}
