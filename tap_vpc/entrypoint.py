@@ -1,4 +1,4 @@
-"""The shared body of the CDK entry points (app.py, consumer_app.py).
+"""The shared body of the CDK entry points (app.py, ci_roles_app.py).
 
 Read the config once from CDK context, build the stacks, run the compliance packs, synthesize.
 Bad settings and compliance findings end with a short message and exit code 1, never a traceback.

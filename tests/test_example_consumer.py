@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from aws_cdk import App
 from aws_cdk.assertions import Annotations, Match, Template
 
+from examples.consumer.consumer_app import ExampleConsumerStack
 from tap_vpc.compliance import add_compliance_checks
 from tap_vpc.config import TapVpcConfig
-from tap_vpc.example_consumer import ExampleConsumerStack
 from tap_vpc.outputs import export_name, output_specs
 from tests.template_helpers import imported_names
 
@@ -68,10 +67,3 @@ def test_interface_endpoint_sits_in_the_imported_private_subnets(
 def test_import_helper_raises_no_warnings(consumer_template: tuple[ExampleConsumerStack, Template]) -> None:
     stack, _ = consumer_template
     assert Annotations.from_stack(stack).find_warning("*", Match.any_value()) == []
-
-
-def test_without_endpoint_only_the_app_group_is_created() -> None:
-    _, template = consumer(interface_endpoint=False)
-    template.resource_count_is("AWS::EC2::VPCEndpoint", 0)
-    template.resource_count_is("AWS::EC2::SecurityGroup", 1)
-    assert json.dumps(template.to_json()).count("Fn::ImportValue") == 2

@@ -13,7 +13,7 @@ from pathlib import Path
 from tools.project import ROOT, ToolError
 
 NODE_BIN = ROOT / "node_modules" / ".bin"
-CONSUMER_APP = ".venv/bin/python consumer_app.py"
+CONSUMER_APP = ".venv/bin/python examples/consumer/consumer_app.py"
 #: The exit code ``cdk diff --fail-on`` uses for "the diff has such changes".
 DIFF_FOUND = 1
 #: A CLI run that takes longer than this is stopped (seconds).

@@ -13,11 +13,19 @@ import json
 import os
 from pathlib import Path
 
+from examples.consumer.consumer_app import consumer_stack_name
 from tap_vpc.config import TapVpcConfig
-from tap_vpc.example_consumer import consumer_stack_name
 from tools import emulator
 from tools.cdk_cli import CONSUMER_APP, DIFF_FOUND, cdk, context_args, read_outputs
-from tools.deploy import Target, assembly_dir, bootstrap_emulator, deploy, ensure_emulator_alive, synth
+from tools.deploy import (
+    EMULATOR_DEFAULT_ACCOUNT,
+    Target,
+    assembly_dir,
+    bootstrap_emulator,
+    deploy,
+    ensure_emulator_alive,
+    synth,
+)
 from tools.project import ROOT, ToolError, config_for, run_cli
 
 STATE_DIR = ROOT / ".local"
@@ -79,7 +87,15 @@ def deploy_to_emulator(
         "--previous-parameters=false",
         "--outputs-file",
         str(consumer_outputs),
-        *context_args(context),
+        # The consumer knows the producer only by what another team would pass: suffix, AZs, account, region.
+        *context_args(
+            {
+                "environmentSuffix": config.environment_suffix,
+                "azCount": str(config.az_count),
+                "account": config.account or EMULATOR_DEFAULT_ACCOUNT,
+                "region": config.region,
+            }
+        ),
     ]
     try:
         cdk(args, target.environment(config), capture=quiet, alive=target.alive())

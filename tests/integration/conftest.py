@@ -21,8 +21,8 @@ from typing import Any
 import boto3
 import pytest
 
+from examples.consumer.consumer_app import consumer_stack_name
 from tap_vpc.config import TapVpcConfig
-from tap_vpc.example_consumer import consumer_stack_name
 from tools import emulator
 from tools.local import deploy_to_emulator
 from tools.project import config_for

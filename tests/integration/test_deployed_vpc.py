@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -232,7 +233,7 @@ def test_the_deployed_template_is_the_aws_template(deployment: Deployment) -> No
     assert deployed_template == without_cli_metadata(synthesize(deployment.config).to_json())
 
 
-def without_cli_metadata(template: dict[str, Any]) -> dict[str, Any]:
+def without_cli_metadata(template: Mapping[str, Any]) -> dict[str, Any]:
     """The template without what only the CLI adds: ``CDKMetadata``, its condition, path and asset metadata."""
     resources = {}
     for logical_id, resource in template["Resources"].items():

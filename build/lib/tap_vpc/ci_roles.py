@@ -1,0 +1,266 @@
+"""``TapVpcCiRoles-<env>``: the account set-up CI needs, as code (deploy it once per declared environment).
+
+- the GitHub OIDC provider (native ``AWS::IAM::OIDCProvider``, no custom resource);
+- ``TapVpcReadOnly``: assumed by pull requests and by main (diff, drift); reads CloudFormation
+  and may assume only the CDK bootstrap *lookup* role;
+- ``TapVpcDeploy``: assumed only by jobs in the GitHub environment of this account
+  (``development`` or ``production``, on main); may assume only the CDK bootstrap roles;
+- ``TapVpcCloudFormationExecution``: the managed policy to bootstrap with
+  (``cdk bootstrap --cloudformation-execution-policies``), instead of the default
+  AdministratorAccess: what CloudFormation needs to create and update TapVpcStack, and no more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from tap_vpc import compliance
+
+GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
+GITHUB_AUDIENCE = "sts.amazonaws.com"
+READ_ONLY_ROLE = "TapVpcReadOnly"
+DEPLOY_ROLE = "TapVpcDeploy"
+EXECUTION_POLICY = "TapVpcCloudFormationExecution"
+#: TAP VPC supports the aws partition only (validation refuses the others), so ARNs name it literally.
+PARTITION = "aws"
+#: The CDK bootstrap qualifier this project uses (the CLI's default).
+BOOTSTRAP_QUALIFIER = "hnb659fds"
+
+
+def github_environment_for(environment_suffix: str) -> str:
+    """The GitHub environment that deploys ``environment_suffix``: ``production`` for prod, else ``development``."""
+    return "production" if environment_suffix == "prod" else "development"
+
+
+class TapVpcCiRolesStack(Stack):
+    """OIDC provider, read-only and deploy roles, and the bootstrap execution policy for one account.
+
+    ``repository`` is ``owner/name`` on GitHub. ``github_environment`` is the protected GitHub
+    environment whose jobs may deploy here (``production`` for prod, ``development`` for dev).
+    ``stack_prefix`` (default ``TapVpcStack``) limits what the roles and policy touch.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        repository: str,
+        github_environment: str,
+        stack_prefix: str = "TapVpcStack",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, id_, description=f"TAP VPC CI roles ({repository}, {github_environment})", **kwargs)
+        provider = iam.OidcProviderNative(self, "GitHubOidc", url=GITHUB_OIDC_URL, client_ids=[GITHUB_AUDIENCE])
+
+        def bootstrap_role(kind: str) -> str:
+            role = f"cdk-{BOOTSTRAP_QUALIFIER}-{kind}-role-{self.account}-{self.region}"
+            return f"arn:{PARTITION}:iam::{self.account}:role/{role}"
+
+        stacks = f"arn:{PARTITION}:cloudformation:{self.region}:{self.account}:stack/{stack_prefix}-*/*"
+        read_stacks = iam.PolicyStatement(
+            sid="ReadTapVpcStacks",
+            actions=[
+                "cloudformation:DescribeStacks",
+                "cloudformation:DescribeStackEvents",
+                "cloudformation:DescribeStackResources",
+                "cloudformation:GetTemplate",
+                "cloudformation:DetectStackDrift",
+                "cloudformation:DetectStackResourceDrift",
+                "cloudformation:DescribeStackResourceDrifts",
+            ],
+            resources=[stacks],
+        )
+
+        self.read_only_role = iam.Role(
+            self,
+            "ReadOnlyRole",
+            role_name=READ_ONLY_ROLE,
+            description="TAP VPC pull-request diff and scheduled drift detection: read only",
+            assumed_by=github_principal(provider, repository, ["pull_request", "ref:refs/heads/main"]),
+            max_session_duration=Duration.hours(1),
+        )
+        read_only_statements = [
+            read_stacks,
+            iam.PolicyStatement(
+                sid="DriftStatus",
+                actions=["cloudformation:DescribeStackDriftDetectionStatus"],
+                resources=["*"],  # this action takes no resource (Service Authorization Reference)
+            ),
+            iam.PolicyStatement(
+                sid="AssumeBootstrapLookupRole",
+                actions=["sts:AssumeRole"],
+                resources=[bootstrap_role("lookup")],
+            ),
+        ]
+        self.read_only_policy = iam.ManagedPolicy(
+            self, "ReadOnlyPolicy", roles=[self.read_only_role], statements=read_only_statements
+        )
+        compliance.acknowledge_ci_policy_wildcards(self.read_only_policy, read_only_statements)
+
+        self.deploy_role = iam.Role(
+            self,
+            "DeployRole",
+            role_name=DEPLOY_ROLE,
+            description=f"TAP VPC deploys from the protected GitHub environment {github_environment}",
+            assumed_by=github_principal(provider, repository, [f"environment:{github_environment}"]),
+            max_session_duration=Duration.hours(1),
+        )
+        deploy_statements = [
+            read_stacks,
+            iam.PolicyStatement(
+                sid="AssumeBootstrapRoles",
+                actions=["sts:AssumeRole"],
+                resources=[bootstrap_role(kind) for kind in ("deploy", "file-publishing", "lookup")],
+            ),
+        ]
+        self.deploy_policy = iam.ManagedPolicy(
+            self, "DeployPolicy", roles=[self.deploy_role], statements=deploy_statements
+        )
+        compliance.acknowledge_ci_policy_wildcards(self.deploy_policy, deploy_statements)
+        execution_statements = execution_policy_statements(self, stack_prefix)
+        self.execution_policy = iam.ManagedPolicy(
+            self,
+            "CloudFormationExecutionPolicy",
+            managed_policy_name=EXECUTION_POLICY,
+            description="CloudFormation execution policy for TAP VPC stacks "
+            "(cdk bootstrap --cloudformation-execution-policies)",
+            statements=execution_statements,
+        )
+        compliance.acknowledge_ci_policy_wildcards(self.execution_policy, execution_statements)
+
+
+def github_principal(
+    provider: iam.OidcProviderNative, repository: str, subjects: list[str]
+) -> iam.WebIdentityPrincipal:
+    """Trust GitHub's OIDC tokens for ``repository`` whose ``sub`` is one of ``subjects``, audience STS."""
+    return iam.WebIdentityPrincipal(
+        provider.oidc_provider_arn,
+        conditions={
+            "StringEquals": {
+                "token.actions.githubusercontent.com:aud": GITHUB_AUDIENCE,
+                "token.actions.githubusercontent.com:sub": [f"repo:{repository}:{subject}" for subject in subjects],
+            }
+        },
+    )
+
+
+def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.PolicyStatement]:
+    """What CloudFormation needs to create, update and delete TapVpcStack, for ``cdk bootstrap``."""
+    arn = f"arn:{PARTITION}"
+    where = f"{stack.region}:{stack.account}"
+    return [
+        iam.PolicyStatement(
+            sid="Network",
+            # EC2 creates VPC resources with IDs unknown before the deploy, so they cannot be listed.
+            actions=[
+                "ec2:Describe*",
+                "ec2:Create*",
+                "ec2:Delete*",
+                "ec2:Modify*",
+                "ec2:Associate*",
+                "ec2:Disassociate*",
+                "ec2:Attach*",
+                "ec2:Detach*",
+                "ec2:AllocateAddress",
+                "ec2:ReleaseAddress",
+                "ec2:AuthorizeSecurityGroup*",
+                "ec2:RevokeSecurityGroup*",
+                "ec2:UpdateSecurityGroupRuleDescriptions*",
+                "ec2:ReplaceRoute",
+                "ec2:ReplaceRouteTableAssociation",
+            ],
+            resources=["*"],
+        ),
+        iam.PolicyStatement(
+            sid="FlowLogGroup",
+            actions=[
+                "logs:CreateLogGroup",
+                "logs:DeleteLogGroup",
+                "logs:PutRetentionPolicy",
+                "logs:DeleteRetentionPolicy",
+                "logs:AssociateKmsKey",
+                "logs:DisassociateKmsKey",
+                "logs:TagResource",
+                "logs:UntagResource",
+                "logs:ListTagsForResource",
+                "logs:DescribeLogGroups",
+            ],
+            resources=[f"{arn}:logs:{where}:log-group:/tap-vpc/*", f"{arn}:logs:{where}:log-group::log-stream:"],
+        ),
+        iam.PolicyStatement(
+            sid="FlowLogKey",
+            # kms:CreateKey takes no resource; the other actions act on keys created by it.
+            actions=[
+                "kms:CreateKey",
+                "kms:DescribeKey",
+                "kms:EnableKeyRotation",
+                "kms:GetKeyPolicy",
+                "kms:GetKeyRotationStatus",
+                "kms:PutKeyPolicy",
+                "kms:ScheduleKeyDeletion",
+                "kms:TagResource",
+                "kms:UntagResource",
+                "kms:ListResourceTags",
+                "kms:CreateAlias",
+                "kms:DeleteAlias",
+                "kms:UpdateAlias",
+            ],
+            resources=["*"],
+        ),
+        iam.PolicyStatement(
+            sid="TapVpcRoles",
+            actions=[
+                "iam:CreateRole",
+                "iam:DeleteRole",
+                "iam:GetRole",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:UpdateAssumeRolePolicy",
+                "iam:AttachRolePolicy",
+                "iam:DetachRolePolicy",
+                "iam:PutRolePolicy",
+                "iam:DeleteRolePolicy",
+                "iam:GetRolePolicy",
+                "iam:PassRole",
+                "iam:CreatePolicy",
+                "iam:DeletePolicy",
+                "iam:GetPolicy",
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicyVersion",
+                "iam:ListPolicyVersions",
+            ],
+            resources=[
+                f"{arn}:iam::{stack.account}:role/TapVpc*",
+                f"{arn}:iam::{stack.account}:role/{stack_prefix}-*",
+                f"{arn}:iam::{stack.account}:policy/{stack_prefix}-*",
+            ],
+        ),
+        iam.PolicyStatement(
+            sid="DefaultSecurityGroupLockdownFunction",
+            actions=[
+                "lambda:CreateFunction",
+                "lambda:DeleteFunction",
+                "lambda:GetFunction",
+                "lambda:InvokeFunction",
+                "lambda:UpdateFunctionCode",
+                "lambda:UpdateFunctionConfiguration",
+                "lambda:TagResource",
+            ],
+            resources=[f"{arn}:lambda:{where}:function:{stack_prefix}-*"],
+        ),
+        iam.PolicyStatement(
+            sid="BootstrapVersion",
+            actions=["ssm:GetParameters"],
+            resources=[f"{arn}:ssm:{where}:parameter/cdk-bootstrap/{BOOTSTRAP_QUALIFIER}/version"],
+        ),
+        iam.PolicyStatement(
+            sid="AssetsFromTheBootstrapBucket",
+            actions=["s3:GetObject"],
+            resources=[f"{arn}:s3:::cdk-{BOOTSTRAP_QUALIFIER}-assets-{stack.account}-{stack.region}/*"],
+        ),
+    ]

@@ -1,0 +1,350 @@
+"""Read TAP VPC settings from CDK context into a validated ``TapVpcConfig``.
+
+Precedence, lowest first:
+1. built-in defaults (``TapVpcConfig``'s field defaults: the production topology);
+2. the environment profile from ``cdk.json`` (``tapVpcProfiles``), chosen by ``environmentSuffix``:
+   a declared environment's own profile (``dev``, ``prod``), or ``ephemeral`` for an ephemeral suffix;
+   a declared environment's account, region and AZ IDs come from ``tapVpcEnvironments`` only;
+3. explicit context: top-level keys in ``cdk.json`` and ``cdk synth -c key=value``.
+   ``environmentSuffix`` may also come from the ENVIRONMENT_SUFFIX variable (context wins).
+
+Values given with ``-c`` arrive as strings: lists are comma-separated, tags are ``k=v,k=v``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from tap_vpc.config import TapVpcConfig
+from tap_vpc.environments import (
+    ENVIRONMENTS_KEY,
+    declared_environments,
+    declared_setting_problems,
+    is_ephemeral,
+    unknown_suffix_problem,
+)
+from tap_vpc.errors import ConfigError, ConfigProblem
+from tap_vpc.validation import config_problems
+
+PROFILES_KEY = "tapVpcProfiles"
+EPHEMERAL_PROFILE = "ephemeral"
+SUFFIX_VARIABLE = "ENVIRONMENT_SUFFIX"
+
+
+class ParseError(ValueError):
+    """A raw value that cannot be read as the setting's type; the message says what is expected."""
+
+
+def parse_str(raw: object) -> str:
+    """Accept a string as is."""
+    if not isinstance(raw, str):
+        raise ParseError("must be a string.")
+    return raw
+
+
+def parse_optional_str(raw: object) -> str | None:
+    """Accept a string; JSON null means 'not set'."""
+    return None if raw is None else parse_str(raw)
+
+
+def parse_int(raw: object) -> int:
+    """Accept an integer, a whole float such as 30.0, or a string of digits (from ``-c``).
+
+    The CDK CLI reads cdk.json as JavaScript, where 30.0 is 30; a whole float is that integer here
+    too, so that every tool reads cdk.json the way ``cdk synth`` does.
+    """
+    if isinstance(raw, bool):
+        raise ParseError("must be an integer, not a boolean.")
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, str):
+        try:
+            return int(raw.strip())
+        except ValueError:
+            pass
+    raise ParseError("must be an integer.")
+
+
+def parse_bool(raw: object) -> bool:
+    """Accept a boolean, or 'true'/'false' in any case (from ``-c``)."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in ("true", "false"):
+        return raw.strip().lower() == "true"
+    raise ParseError("must be true or false.")
+
+
+def parse_list(raw: object) -> tuple[str, ...]:
+    """Accept a JSON list of strings, or a comma-separated string; blanks are dropped."""
+    if isinstance(raw, str):
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
+    if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        return tuple(item.strip() for item in raw)
+    raise ParseError("must be a list of strings or a comma-separated string.")
+
+
+def parse_tags(raw: object) -> tuple[tuple[str, str], ...]:
+    """Accept a JSON object of strings, or ``k=v,k=v`` (from ``-c``)."""
+    if isinstance(raw, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
+        return tuple(raw.items())
+    if isinstance(raw, str):
+        pairs = [item.strip() for item in raw.split(",") if item.strip()]
+        if all("=" in pair for pair in pairs):
+            return tuple((key.strip(), value.strip()) for key, value in (pair.split("=", 1) for pair in pairs))
+    raise ParseError("must be an object of strings, or 'Key=Value,Key=Value'.")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One context key: the config field it sets, its parser, and a line for the README table."""
+
+    key: str
+    field: str
+    parse: Callable[[object], Any]
+    allowed: str
+    description: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "environmentSuffix",
+        "environment_suffix",
+        parse_str,
+        "lowercase [a-z0-9-], length limited by derived names",
+        "Environment name; selects the profile and suffixes every name and export. Also read from ENVIRONMENT_SUFFIX.",
+    ),
+    Setting("region", "region", parse_str, "an AWS region name", "Region to deploy to. Never guessed from the shell."),
+    Setting(
+        "account",
+        "account",
+        parse_optional_str,
+        "12 digits, or unset",
+        "Account to deploy to; unset keeps the template environment-agnostic.",
+    ),
+    Setting("vpcCidr", "vpc_cidr", parse_str, "IPv4 network, /16 to /28", "The VPC's address range."),
+    Setting(
+        "azCount",
+        "az_count",
+        parse_int,
+        "1 to 3; equal to the pinned AZ IDs",
+        "Availability zones. Declared environments pin them; ephemeral ones choose with Fn::GetAZs at deploy time.",
+    ),
+    Setting(
+        "availabilityZoneIds",
+        "availability_zone_ids",
+        parse_list,
+        "azCount AZ IDs of the region, or none",
+        "Pinned AZs by AZ ID; set only in a declared environment (ephemeral ones may pass -c).",
+    ),
+    Setting(
+        "natGateways",
+        "nat_gateways",
+        parse_int,
+        "1 to azCount",
+        "NAT gateways; one per AZ keeps AZs independent, 1 is the cheap non-production option.",
+    ),
+    Setting(
+        "publicSubnetCidrs",
+        "public_subnet_cidrs",
+        parse_list,
+        "azCount networks inside vpcCidr, /16 to /28",
+        "Public tier, one per AZ.",
+    ),
+    Setting(
+        "privateSubnetCidrs",
+        "private_subnet_cidrs",
+        parse_list,
+        "azCount networks inside vpcCidr, /16 to /28",
+        "Private tier with NAT egress, one per AZ.",
+    ),
+    Setting(
+        "isolatedSubnetCidrs",
+        "isolated_subnet_cidrs",
+        parse_list,
+        "none, or azCount networks inside vpcCidr",
+        "Optional database tier with no internet route.",
+    ),
+    Setting(
+        "httpsIngressCidrs",
+        "https_ingress_cidrs",
+        parse_list,
+        "IPv4/IPv6 networks (not host addresses)",
+        "Sources allowed to reach TCP 443 on the HTTPS security group.",
+    ),
+    Setting(
+        "flowLogTrafficType",
+        "flow_log_traffic_type",
+        parse_str,
+        "ACCEPT, ALL, REJECT",
+        "Which traffic the flow log records.",
+    ),
+    Setting(
+        "flowLogMaxAggregationInterval",
+        "flow_log_max_aggregation_interval",
+        parse_int,
+        "60 or 600",
+        "Flow-log aggregation window in seconds.",
+    ),
+    Setting(
+        "flowLogRetentionDays",
+        "flow_log_retention_days",
+        parse_int,
+        "a CloudWatch Logs retention value",
+        "Days the flow log is kept (PCI DSS 10.5.1 asks for 365).",
+    ),
+    Setting(
+        "flowLogFormat",
+        "flow_log_format",
+        parse_optional_str,
+        "${field} tokens separated by single spaces",
+        "Custom flow-log record format; unset means the AWS default (v2 fields).",
+    ),
+    Setting(
+        "retainData",
+        "retain_data",
+        parse_bool,
+        "true, false",
+        "Keep the log group and KMS key when the stack is deleted.",
+    ),
+    Setting(
+        "terminationProtection",
+        "termination_protection",
+        parse_bool,
+        "true, false",
+        "CloudFormation termination protection on the stack.",
+    ),
+    Setting(
+        "tags",
+        "tags",
+        parse_tags,
+        "at most 50; key 1-128, value up to 256 chars; no aws: prefix",
+        "Extra tags, merged over Environment, Project=PaymentGateway and ManagedBy=CDK.",
+    ),
+)
+
+SETTINGS_BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
+#: cdk.json's GitHub repository (owner/name), read by ci_roles_app.py for the OIDC trust conditions.
+REPOSITORY_KEY = "tapVpcGitHubRepository"
+KNOWN_KEYS: frozenset[str] = frozenset(SETTINGS_BY_KEY) | {PROFILES_KEY, ENVIRONMENTS_KEY, REPOSITORY_KEY}
+_FIELD_NAMES = {f.name for f in fields(TapVpcConfig)}
+assert {setting.field for setting in SETTINGS} == _FIELD_NAMES, "every config field needs a context key"
+
+
+def load_config(context: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> TapVpcConfig:
+    """Build and validate the config from CDK context (``app.node.get_all_context()``).
+
+    ``environ`` supplies ENVIRONMENT_SUFFIX (pass ``os.environ``); it defaults to none. A declared
+    environment (``tapVpcEnvironments``) takes account, region and AZ IDs from its declaration only;
+    an ephemeral suffix (``pr-<number>``, ``sandbox-<name>``) gets the ``ephemeral`` profile; any
+    other suffix is refused. Raises ``ConfigError`` listing every problem: unknown keys, missing
+    profiles, unparsable and invalid values.
+    """
+    environ = environ or {}
+    problems = unknown_key_problems(context)
+    profiles = context.get(PROFILES_KEY)
+    if not isinstance(profiles, dict):
+        problems.append(
+            ConfigProblem(PROFILES_KEY, profiles, "must be an object of profile name -> settings (see cdk.json).")
+        )
+        profiles = {}
+    declared, declaration_problems = declared_environments(context)
+    problems += declaration_problems
+
+    suffix_raw = context.get("environmentSuffix", environ.get(SUFFIX_VARIABLE, TapVpcConfig.environment_suffix))
+    environment = declared.get(suffix_raw) if isinstance(suffix_raw, str) else None
+    profile_name = suffix_raw if environment is not None else EPHEMERAL_PROFILE
+    # A malformed suffix is reported by validation's suffix rule; only a well-formed one can be a typo.
+    well_formed = isinstance(suffix_raw, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]*", suffix_raw) is not None
+    if environment is None and well_formed and not is_ephemeral(suffix_raw):
+        problems.append(unknown_suffix_problem(suffix_raw, declared))
+    profile = profiles.get(profile_name)
+    if profile is None:
+        if profiles:
+            problems.append(
+                ConfigProblem(
+                    f"{PROFILES_KEY}.{profile_name}", None, "is missing: every environment needs its profile."
+                )
+            )
+        profile = {}
+    problems += profile_problems(profile_name, profile)
+    if not isinstance(profile, dict):
+        profile = {}
+
+    layered: dict[str, Any] = {}
+    for source in (profile, context):
+        layered.update({key: value for key, value in source.items() if key in SETTINGS_BY_KEY})
+    layered["environmentSuffix"] = suffix_raw
+    if environment is not None:
+        problems += declared_setting_problems(
+            environment, {"cdk.json context or -c": context, f"profile {profile_name!r}": profile}
+        )
+        layered.update(
+            account=environment.account,
+            region=environment.region,
+            availabilityZoneIds=list(environment.availability_zone_ids),
+        )
+
+    values: dict[str, Any] = {}
+    for key, raw in layered.items():
+        setting = SETTINGS_BY_KEY[key]
+        try:
+            values[setting.field] = setting.parse(raw)
+        except ParseError as error:
+            problems.append(ConfigProblem(key, raw, str(error)))
+    config = TapVpcConfig(**values)
+    # Values that did not parse keep their defaults here, so every other rule still reports.
+    problems += config_problems(config)
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def profile_problems(name: str, profile: object) -> list[ConfigProblem]:
+    """A profile is an object of known settings; it cannot choose the suffix that selects it."""
+    key = f"{PROFILES_KEY}.{name}"
+    if not isinstance(profile, dict):
+        return [ConfigProblem(key, profile, "must be an object of settings.")]
+    problems = []
+    for setting_key in profile:
+        if setting_key == "environmentSuffix" or setting_key not in SETTINGS_BY_KEY:
+            hint = key_suggestion(setting_key)
+            problems.append(
+                ConfigProblem(f"{key}.{setting_key}", profile[setting_key], f"is not a profile setting{hint}.")
+            )
+    return problems
+
+
+#: Settings that earlier releases had, with what replaced them (see CHANGELOG.md).
+RETIRED_KEYS: dict[str, str] = {
+    "deployTarget": "was removed in 2.0.0: the local emulator now deploys the AWS template unchanged "
+    "(`make local`, or `make deploy EMULATOR_PORT=...`)",
+}
+
+
+def unknown_key_problems(context: Mapping[str, Any]) -> list[ConfigProblem]:
+    """Report retired keys, and context keys that look like ours but are not (a typo must not be ignored)."""
+    problems = [ConfigProblem(key, context[key], RETIRED_KEYS[key]) for key in context if key in RETIRED_KEYS]
+    for key in context:
+        if key in KNOWN_KEYS or key in RETIRED_KEYS:
+            continue
+        hint = key_suggestion(key)
+        if hint:
+            problems.append(ConfigProblem(key, context[key], f"is not a TAP VPC setting{hint}"))
+    return problems
+
+
+def key_suggestion(key: str) -> str:
+    """Return ``"; did you mean 'x'?"`` when ``key`` resembles a known setting, else ``""``."""
+    by_lower = {known.lower(): known for known in KNOWN_KEYS}
+    if key.lower() in by_lower:
+        return f"; did you mean {by_lower[key.lower()]!r}?"
+    matches = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.75)
+    if not matches and key.startswith(("flowLog", "tapVpc", "vpc", "nat", "az")):
+        matches = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.0)
+    return f"; did you mean {matches[0]!r}?" if matches else ""

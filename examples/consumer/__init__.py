@@ -1,0 +1,1 @@
+"""The example consumer stack and its CDK app."""
