@@ -13,10 +13,35 @@ from aws_cdk.assertions import Match, Template
 
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
-from tap_vpc.flow_log import LOG_DELIVERY_ACTIONS, RETENTION_BY_DAYS, VpcFlowLog
-from tap_vpc.limits import LOG_RETENTION_DAYS
+from tap_vpc.flow_log import RETENTION_BY_DAYS, VpcFlowLog
 from tests.template_helpers import resources_of
 from tools.project import synthesize
+
+#: AWS::Logs::LogGroup RetentionInDays, as the CloudFormation reference lists it.
+LOG_RETENTION_DAYS = [
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+]
 
 LOG_GROUP_ARN = {
     "Fn::Join": [
@@ -114,7 +139,13 @@ def test_delivery_permissions_sit_in_a_managed_policy_scoped_to_the_log_group(te
     policies = list(resources_of(template_json, "AWS::IAM::ManagedPolicy").values())
     assert len(policies) == 1
     (statement,) = policies[0]["Properties"]["PolicyDocument"]["Statement"]
-    assert sorted(statement["Action"]) == sorted(LOG_DELIVERY_ACTIONS)
+    # The four actions AWS documents for flow-log delivery to CloudWatch Logs, and nothing else.
+    assert sorted(statement["Action"]) == [
+        "logs:CreateLogStream",
+        "logs:DescribeLogGroups",
+        "logs:DescribeLogStreams",
+        "logs:PutLogEvents",
+    ]
     assert statement["Resource"] == {
         "Fn::GetAtt": [next(iter(resources_of(template_json, "AWS::Logs::LogGroup"))), "Arn"]
     }

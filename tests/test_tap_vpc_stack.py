@@ -10,11 +10,22 @@ from aws_cdk import App
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tests.template_helpers import resources_of, tag_value
-from tools.golden import STATEFUL_TYPES
 from tools.project import synthesize
 
-# Everything whose replacement would hurt, plus the IAM role.
-TAGGED_TYPES = (*STATEFUL_TYPES, "AWS::IAM::Role")
+# Everything whose replacement would hurt, plus the IAM role and the flow-log policy's neighbours.
+TAGGED_TYPES = (
+    "AWS::EC2::VPC",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::EIP",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::FlowLog",
+    "AWS::Logs::LogGroup",
+    "AWS::KMS::Key",
+    "AWS::IAM::Role",
+)
 
 
 def test_three_azs_without_account_or_hard_coded_names(default_config: TapVpcConfig) -> None:
