@@ -55,7 +55,7 @@ PY = sys.executable
 def broken_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the project whose cdk.json is not valid JSON."""
     tree = tmp_path_factory.mktemp("broken")
-    for folder in ("tap_vpc", "tools", "docs"):
+    for folder in ("tap_vpc", "tools", "docs", "examples"):
         shutil.copytree(ROOT / folder, tree / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (tree / "cdk.json").write_text((ROOT / "cdk.json").read_text().replace('"dev": {', '"dev" {', 1))
     return tree

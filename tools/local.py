@@ -97,8 +97,10 @@ def deploy_to_emulator(
             }
         ),
     ]
+    # Another team's app would import the installed tap-vpc package; here the repository stands in for it.
+    consumer_env = {**target.environment(config), "PYTHONPATH": str(ROOT)}
     try:
-        cdk(args, target.environment(config), capture=quiet, alive=target.alive())
+        cdk(args, consumer_env, capture=quiet, alive=target.alive())
     except ToolError:
         ensure_emulator_alive(target, "cdk deploy")
         raise
