@@ -70,9 +70,7 @@ def annotate_default_sg_lockdown_provider(stack: Stack) -> None:
 
     Also drops its DependsOn on the role, which its Fn::GetAtt already implies (cfn-lint W3005).
     """
-    provider = stack.node.try_find_child(LOCKDOWN_PROVIDER_ID)
-    if provider is None:
-        return
+    provider = stack.node.find_child(LOCKDOWN_PROVIDER_ID)  # the L2 Vpc always locks the default SG down
     handler = provider.node.find_child("Handler")
     role = provider.node.find_child("Role")
     assert isinstance(handler, CfnResource)

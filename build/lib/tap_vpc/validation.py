@@ -270,8 +270,9 @@ def check_https_ingress_cidrs(config: TapVpcConfig) -> list[ConfigProblem]:
         network, problem = parse_network(key, cidr)
         if problem:
             problems.append(problem)
-        elif network is not None:
-            networks.append(network)
+            continue
+        assert network is not None
+        networks.append(network)
     for version in (4, 6):
         count = sum(1 for network in networks if network.version == version)
         problems += problem_if(
