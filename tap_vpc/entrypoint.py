@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from aws_cdk import App
 
-from tap_vpc.compliance import add_compliance_checks
+from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
 from tap_vpc.settings import load_config
@@ -36,12 +36,16 @@ def synth_app(build: Callable[[App, TapVpcConfig], None], app: App | None = None
         return 1
     build(app, config)
     add_compliance_checks(app)
+    report = f"{app.outdir}/validation-report.json"
     try:
         app.synth()
     except RuntimeError as error:
         if VALIDATION_FAILED not in str(error):
             raise
-        report = f"{app.outdir}/validation-report.json"
         print(f"TAP VPC compliance error: the findings above fail the synth; report: {report}", file=sys.stderr)
+        return 1
+    findings = unacknowledged_findings(app.outdir)
+    if findings:
+        print(f"TAP VPC compliance error: {', '.join(findings)} (see above); report: {report}", file=sys.stderr)
         return 1
     return 0

@@ -18,6 +18,11 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
 
+#: AWS Control Tower CT.CLOUDWATCH.PR.2: "Require an Amazon CloudWatch log group to be retained for
+#: at least one year" (cfn-guard rule cloudwatch_log_group_retention_period_check). PCI DSS 10.5.1
+#: asks for the same. Organisations enable it as a CloudFormation hook, so shorter fails at deploy.
+LOG_RETENTION_MIN_DAYS = 365
+
 #: Flow-log record fields, by the record version that introduced them.
 FLOW_LOG_FIELDS_BY_VERSION: dict[int, tuple[str, ...]] = {
     2: (

@@ -82,13 +82,23 @@ def check_flow_log_traffic_type(traffic_type: str) -> list[ConfigProblem]:
 
 
 def check_flow_log_retention(retention_days: int) -> list[ConfigProblem]:
-    """Retention must be one of the values CloudWatch Logs accepts."""
-    allowed = ", ".join(str(days) for days in limits.LOG_RETENTION_DAYS)
+    """Retention must be a value CloudWatch Logs accepts, and at least a year (CT.CLOUDWATCH.PR.2)."""
+    allowed = ", ".join(str(days) for days in limits.LOG_RETENTION_DAYS if days >= limits.LOG_RETENTION_MIN_DAYS)
+    if retention_days in limits.LOG_RETENTION_DAYS and retention_days < limits.LOG_RETENTION_MIN_DAYS:
+        return [
+            ConfigProblem(
+                "flowLogRetentionDays",
+                retention_days,
+                f"AWS Control Tower's CT.CLOUDWATCH.PR.2 requires at least {limits.LOG_RETENTION_MIN_DAYS} days, and "
+                f"accounts that enable it as a hook refuse the deploy. Use one of: {allowed}.",
+            )
+        ]
     return problem_if(
         retention_days not in limits.LOG_RETENTION_DAYS,
         "flowLogRetentionDays",
         retention_days,
-        f"CloudWatch Logs accepts only these retention periods (days): {allowed}.",
+        f"CloudWatch Logs accepts only these retention periods (days), and CT.CLOUDWATCH.PR.2 at least "
+        f"{limits.LOG_RETENTION_MIN_DAYS}: {allowed}.",
     )
 
 

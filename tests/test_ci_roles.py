@@ -12,7 +12,7 @@ from aws_cdk.assertions import Template
 
 from tap_vpc import compliance
 from tap_vpc.ci_roles import TapVpcCiRolesStack, github_environment_for
-from tap_vpc.compliance import add_compliance_checks
+from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
 from tap_vpc.entrypoint import VALIDATION_FAILED
 
 ACCOUNT, REGION = "222222222222", "us-east-1"
@@ -30,6 +30,7 @@ def synth_ci_roles(outdir: Path) -> dict[str, Any]:
     )
     add_compliance_checks(app)
     template: dict[str, Any] = dict(Template.from_stack(stack).to_json())
+    assert unacknowledged_findings(str(outdir)) == [], "the CI roles pass all five gates"
     return template
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from aws_cdk import App, Validations
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
 
 from tap_vpc import compliance
-from tap_vpc.compliance import add_compliance_checks
+from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.entrypoint import VALIDATION_FAILED
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
@@ -46,7 +47,33 @@ def acknowledged(construct: object) -> set[str]:
     return {rule_id.split("::", 1)[-1] for entry in entries for rule_id in entry.data}
 
 
-def test_default_template_passes_all_four_packs() -> None:
+def test_a_key_without_the_grant_guard_fails_control_tower(tmp_path: Path) -> None:
+    def add_bare_key(stack: TapVpcStack) -> None:
+        kms.Key(stack, "BareKey", enable_key_rotation=True)
+
+    findings = nag_findings(tmp_path, TapVpcConfig(), add_bare_key)
+    assert "kms_create_grant_aws_service_check" in findings  # CT.KMS.PR.3
+
+
+def test_a_violation_beside_a_success_conclusion_still_counts(tmp_path: Path) -> None:
+    # cfn-guard 0.0.62 reported CT.CLOUDWATCH.PR.2 under "conclusion: success"; the entry points must not trust it.
+    report = {
+        "pluginReports": [
+            {
+                "pluginName": "cdk-validator-cfnguard",
+                "conclusion": "success",
+                "violations": [{"ruleName": "cloudwatch_log_group_retention_period_check"}],
+            }
+        ]
+    }
+    (tmp_path / "validation-report.json").write_text(json.dumps(report))
+    assert unacknowledged_findings(str(tmp_path)) == [
+        "cdk-validator-cfnguard: cloudwatch_log_group_retention_period_check"
+    ]
+    assert unacknowledged_findings(str(tmp_path / "nowhere")) == []
+
+
+def test_default_template_passes_all_five_gates() -> None:
     stack, _ = synthesized(TapVpcConfig())  # the session's one synth of this config
     assert reported_rules(stack.node.root.outdir) == set()  # type: ignore[attr-defined]
 
@@ -96,6 +123,7 @@ def test_acknowledgements_sit_only_on_the_constructs_that_need_them() -> None:
     [
         ("acknowledge_public_internet_routes", "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW"),
         ("acknowledge_open_https", "AwsSolutions-EC23"),
+        ("acknowledge_lockdown_outside_vpc", "lambda_inside_vpc_check"),
     ],
 )
 def test_each_acknowledgement_is_needed(

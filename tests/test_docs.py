@@ -315,8 +315,8 @@ def test_settings_table_has_a_row_per_context_key_with_each_profiles_value(secti
     table = sections["settings"]
     rows = {line.split(" | ")[0].strip("| `"): line for line in table.splitlines()[2:]}
     assert list(rows) == [setting.key for setting in SETTINGS]
-    # cdk.json: dev keeps 30 days, prod 365, ephemeral 7; only prod retains data and protects the stack.
-    assert "dev: `30`<br>prod: `365`<br>ephemeral: `7`" in rows["flowLogRetentionDays"]
+    # cdk.json: every profile keeps a year (CT.CLOUDWATCH.PR.2); only prod retains data and protects the stack.
+    assert rows["flowLogRetentionDays"].split(" | ")[1] == "`365`"
     assert "dev: `false`<br>prod: `true`<br>ephemeral: `false`" in rows["terminationProtection"]
     assert "| `600` |" in rows["flowLogMaxAggregationInterval"]
 

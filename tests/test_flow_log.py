@@ -43,6 +43,9 @@ LOG_RETENTION_DAYS = [
     3653,
 ]
 
+#: What CT.CLOUDWATCH.PR.2 (a year at least) leaves of them.
+YEAR_OR_MORE = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
+
 LOG_GROUP_ARN = {
     "Fn::Join": [
         "",
@@ -112,6 +115,22 @@ def test_key_policy_scopes_cloudwatch_logs_to_this_log_group(template_json: Mapp
     assert not [action for action in statement["Action"] if "*" in action]
 
 
+def test_key_policy_allows_grants_only_for_aws_services(template_json: Mapping[str, Any]) -> None:
+    # AWS Control Tower CT.KMS.PR.3, as its guard rule checks it.
+    key = next(iter(resources_of(template_json, "AWS::KMS::Key").values()))
+    statement = next(
+        s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "DenyGrantsExceptForAwsServices"
+    )
+    assert statement == {
+        "Sid": "DenyGrantsExceptForAwsServices",
+        "Effect": "Deny",
+        "Principal": {"AWS": "*"},
+        "Action": "kms:CreateGrant",
+        "Resource": "*",
+        "Condition": {"BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}},
+    }
+
+
 def test_role_trusts_only_flow_logs_for_this_account(template: Template) -> None:
     template.has_resource_properties(
         "AWS::IAM::Role",
@@ -162,10 +181,10 @@ def test_flow_log_waits_for_its_permissions(template_json: Mapping[str, Any]) ->
 
 
 def test_non_retained_environments_destroy_log_group_and_key() -> None:
-    template = synthesize(TapVpcConfig(retain_data=False, flow_log_retention_days=30))
+    template = synthesize(TapVpcConfig(retain_data=False, flow_log_retention_days=400))
     for resource_type in ("AWS::Logs::LogGroup", "AWS::KMS::Key"):
         template.has_resource(resource_type, {"DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete"})
-    template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
+    template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 400})
 
 
 def test_custom_format_and_one_minute_interval() -> None:
@@ -182,10 +201,17 @@ def test_every_allowed_retention_maps_to_the_same_number_of_days() -> None:
     assert sorted(RETENTION_BY_DAYS) == sorted(LOG_RETENTION_DAYS)
     stack = Stack(App(), "RetentionProbe")
     vpc = ec2.Vpc(stack, "Vpc", nat_gateways=0, subnet_configuration=[])
-    for days in LOG_RETENTION_DAYS:
+    for days in YEAR_OR_MORE:
         VpcFlowLog(stack, f"Log{days}", vpc=vpc, log_group_name=f"/probe/{days}", retention_days=days)
     groups = resources_of(Template.from_stack(stack).to_json(), "AWS::Logs::LogGroup").values()
-    assert sorted(group["Properties"]["RetentionInDays"] for group in groups) == sorted(LOG_RETENTION_DAYS)
+    assert sorted(group["Properties"]["RetentionInDays"] for group in groups) == YEAR_OR_MORE
+
+
+@pytest.mark.parametrize("days", [1, 7, 30, 180])
+def test_less_than_a_year_is_refused_by_the_construct_too(days: int) -> None:
+    vpc = ec2.Vpc(Stack(App(), "ShortRetention"), "Vpc", nat_gateways=0, subnet_configuration=[])
+    with pytest.raises(ConfigError, match=r"CT\.CLOUDWATCH\.PR\.2 requires at least 365 days"):
+        VpcFlowLog(vpc, "Log", vpc=vpc, log_group_name="/probe/short", retention_days=days)
 
 
 @pytest.mark.parametrize(

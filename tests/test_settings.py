@@ -15,7 +15,7 @@ from tools.project import cdk_json_context, config_for
 def test_cdk_json_defaults_select_the_dev_profile() -> None:
     config = config_for()
     assert (config.environment_suffix, config.region) == ("dev", "us-east-1")
-    assert (config.flow_log_retention_days, config.retain_data, config.termination_protection) == (30, False, False)
+    assert (config.flow_log_retention_days, config.retain_data, config.termination_protection) == (365, False, False)
     assert (config.az_count, config.nat_gateways) == (3, 3)
 
 
@@ -28,13 +28,13 @@ def test_prod_profile_retains_and_protects() -> None:
 @pytest.mark.parametrize("suffix", ["pr-123", "sandbox-alice"])
 def test_any_other_suffix_is_ephemeral(suffix: str) -> None:
     config = config_for(environmentSuffix=suffix)
-    assert (config.flow_log_retention_days, config.retain_data, config.termination_protection) == (7, False, False)
+    assert (config.flow_log_retention_days, config.retain_data, config.termination_protection) == (365, False, False)
 
 
 def test_precedence_builtin_then_profile_then_explicit_context() -> None:
-    assert TapVpcConfig().flow_log_retention_days == 365  # built-in
-    assert config_for().flow_log_retention_days == 30  # dev profile
-    assert config_for(flowLogRetentionDays="90").flow_log_retention_days == 90  # explicit -c
+    assert TapVpcConfig().retain_data is True  # built-in
+    assert config_for().retain_data is False  # dev profile
+    assert config_for(retainData="true").retain_data is True  # explicit -c
 
 
 def test_environment_variable_sets_the_suffix_unless_context_does() -> None:
@@ -258,5 +258,5 @@ def test_a_suffix_with_a_trailing_newline_is_refused_before_jsii() -> None:
 
 
 def test_a_whole_float_in_cdk_json_reads_as_the_cli_reads_it() -> None:
-    # The CDK CLI parses cdk.json as JavaScript, where 30.0 is 30; every tool must agree with it.
-    assert config_for(flowLogRetentionDays=30.0).flow_log_retention_days == 30
+    # The CDK CLI parses cdk.json as JavaScript, where 400.0 is 400; every tool must agree with it.
+    assert config_for(flowLogRetentionDays=400.0).flow_log_retention_days == 400

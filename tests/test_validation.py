@@ -24,7 +24,13 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "retention",
         {"flow_log_retention_days": 366},
-        "flowLogRetentionDays = 366: CloudWatch Logs accepts only these retention periods (days): 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.",
+        "flowLogRetentionDays = 366: CloudWatch Logs accepts only these retention periods (days), and "
+        "CT.CLOUDWATCH.PR.2 at least 365: 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.",
+    ),
+    (
+        "retention-under-a-year",
+        {"flow_log_retention_days": 180},
+        "flowLogRetentionDays = 180: AWS Control Tower's CT.CLOUDWATCH.PR.2 requires at least 365 days",
     ),
     ("format-empty", {"flow_log_format": " "}, "flowLogFormat = ' ': must name at least one field"),
     ("format-unknown", {"flow_log_format": "${srcaddr} ${dstadr}"}, "unknown field 'dstadr'; did you mean 'dstaddr'?"),

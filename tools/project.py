@@ -15,7 +15,7 @@ from typing import Any
 from aws_cdk import App
 from aws_cdk.assertions import Template
 
-from tap_vpc.compliance import add_compliance_checks
+from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
 from tap_vpc.settings import load_config
@@ -76,7 +76,11 @@ def synthesized(config: TapVpcConfig) -> tuple[TapVpcStack, Template]:
     app = App(context=cdk_json_context())
     stack = add_tap_vpc_stack(app, config)
     add_compliance_checks(app)
-    return stack, Template.from_stack(stack)
+    template = Template.from_stack(stack)
+    findings = unacknowledged_findings(app.outdir)
+    if findings:
+        raise RuntimeError(f"ValidationFailed: {', '.join(findings)}")
+    return stack, template
 
 
 def synthesize(config: TapVpcConfig) -> Template:
