@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tap_vpc.flow_log_fields import DEFAULT_LOG_FORMAT
+
 STACK_NAME_PREFIX = "TapVpcStack"
 DEFAULT_PROJECT_TAG = "PaymentGateway"
 DEFAULT_MANAGED_BY_TAG = "CDK"
@@ -35,7 +37,7 @@ class TapVpcConfig:
     flow_log_traffic_type: str = "ALL"
     flow_log_max_aggregation_interval: int = 600
     flow_log_retention_days: int = 365
-    flow_log_format: str | None = None
+    flow_log_format: str | None = DEFAULT_LOG_FORMAT
     retain_data: bool = True
     termination_protection: bool = False
     tags: tuple[tuple[str, str], ...] = field(default=())

@@ -6,6 +6,8 @@ Every value here is quoted from the AWS documentation or CloudFormation resource
 
 from __future__ import annotations
 
+from tap_vpc.flow_log_fields import FIELDS_BY_NAME
+
 #: AWS::EC2::FlowLog MaxAggregationInterval accepts only these values (seconds).
 FLOW_LOG_AGGREGATION_INTERVALS: tuple[int, ...] = (60, 600)
 
@@ -23,23 +25,8 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
 #: asks for the same. Organisations enable it as a CloudFormation hook, so shorter fails at deploy.
 LOG_RETENTION_MIN_DAYS = 365
 
-#: Flow-log record fields, by the record version that introduced them.
-FLOW_LOG_FIELDS_BY_VERSION: dict[int, tuple[str, ...]] = {
-    2: (
-        "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport",
-        "protocol", "packets", "bytes", "start", "end", "action", "log-status",
-    ),
-    3: ("vpc-id", "subnet-id", "instance-id", "tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr"),
-    4: ("region", "az-id", "sublocation-type", "sublocation-id"),
-    5: ("pkt-src-aws-service", "pkt-dst-aws-service", "flow-direction", "traffic-path"),
-    7: (
-        "ecs-cluster-arn", "ecs-cluster-name", "ecs-container-instance-arn",
-        "ecs-container-instance-id", "ecs-container-id", "ecs-second-container-id",
-        "ecs-service-name", "ecs-task-definition-arn", "ecs-task-arn", "ecs-task-id",
-    ),
-}  # fmt: skip
-
-FLOW_LOG_FIELDS: frozenset[str] = frozenset(field for fields in FLOW_LOG_FIELDS_BY_VERSION.values() for field in fields)
+#: Flow-log record fields AWS documents (tap_vpc/flow_log_fields.py holds them with their types).
+FLOW_LOG_FIELDS: frozenset[str] = frozenset(FIELDS_BY_NAME)
 
 #: VPC and subnet prefix lengths AWS accepts.
 MIN_PREFIX_LENGTH = 16

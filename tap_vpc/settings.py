@@ -202,8 +202,9 @@ SETTINGS: tuple[Setting, ...] = (
         "flowLogFormat",
         "flow_log_format",
         parse_optional_str,
-        "${field} tokens separated by single spaces",
-        "Custom flow-log record format; unset means the AWS default (v2 fields).",
+        "${field} tokens separated by single spaces, each field once; null for AWS's v2 default",
+        "Flow-log record format. The default is the fields an investigation needs (v2, v3, v4 and v5 fields:"
+        " pkt-*, subnet, AZ, AWS service, direction, path); tap_vpc/flow_log_fields.py types each one.",
     ),
     Setting(
         "retainData",

@@ -118,8 +118,12 @@ def check_flow_log_format(log_format: str | None) -> list[ConfigProblem]:
                 "(AWS rejects the format at deploy time otherwise).",
             )
         ]
-    problems = []
-    for token in log_format.split(" "):
+    tokens = log_format.split(" ")
+    problems = [
+        ConfigProblem(key, log_format, f"names {token} twice; each field is one column of the archive table.")
+        for token in sorted({token for token in tokens if tokens.count(token) > 1})
+    ]
+    for token in tokens:
         match = _FLOW_LOG_TOKEN.match(token)
         if match is None:
             problems.append(ConfigProblem(key, log_format, f"token {token!r} is not of the form '${{field}}'."))

@@ -67,3 +67,18 @@ def test_other_synth_errors_are_not_hidden(outdir: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(App, "synth", broken_synth)
     with pytest.raises(RuntimeError, match="disk full"):
         synth_app(empty_stack, app_in(outdir))
+
+
+def test_a_finding_left_in_the_report_fails_the_synth(
+    outdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What cfn-guard 0.0.62 did with CT.CLOUDWATCH.PR.2: a violation beside "conclusion: success".
+    monkeypatch.setattr(
+        "tap_vpc.entrypoint.unacknowledged_findings",
+        lambda _: ["cdk-validator-cfnguard: cloudwatch_log_group_retention_period_check"],
+    )
+    assert synth_app(empty_stack, app_in(outdir)) == 1
+    assert capsys.readouterr().err == (
+        "TAP VPC compliance error: cdk-validator-cfnguard: cloudwatch_log_group_retention_period_check "
+        f"(see above); report: {outdir}/validation-report.json\n"
+    )

@@ -74,8 +74,18 @@ def test_flow_log_covers_the_vpc_with_all_traffic_every_600s(template: Template)
             "LogDestinationType": "cloud-watch-logs",
             "LogGroupName": {"Ref": Match.string_like_regexp("^FlowLogLogGroup")},
             "DeliverLogsPermissionArn": {"Fn::GetAtt": [Match.string_like_regexp("^FlowLogDeliveryRole"), "Arn"]},
-            "LogFormat": Match.absent(),
+            # The investigation record: v2 fields, then where packets really went, and which subnet, AZ and path.
+            "LogFormat": "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
+            "${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${subnet-id} "
+            "${instance-id} ${tcp-flags} ${type} ${pkt-srcaddr} ${pkt-dstaddr} ${region} ${az-id} "
+            "${pkt-src-aws-service} ${pkt-dst-aws-service} ${flow-direction} ${traffic-path}",
         },
+    )
+
+
+def test_null_format_means_the_aws_default_record() -> None:
+    synthesize(TapVpcConfig(environment_suffix="pr-2", flow_log_format=None)).has_resource_properties(
+        "AWS::EC2::FlowLog", {"LogFormat": Match.absent()}
     )
 
 

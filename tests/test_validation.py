@@ -38,6 +38,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     ("format-double-space", {"flow_log_format": "${srcaddr}  ${dstaddr}"}, "separated by single spaces"),
     ("format-trailing", {"flow_log_format": "${srcaddr} "}, "no leading or trailing space"),
     ("format-tab", {"flow_log_format": "${srcaddr}\t${dstaddr}"}, "separated by single spaces"),
+    (
+        "format-field-twice",
+        {"flow_log_format": "${srcaddr} ${dstaddr} ${srcaddr}"},
+        "flowLogFormat = '${srcaddr} ${dstaddr} ${srcaddr}': names ${srcaddr} twice; each field is one column",
+    ),
     ("format-bare-token", {"flow_log_format": "srcaddr"}, "token 'srcaddr' is not of the form '${field}'"),
     ("vpc-malformed", {"vpc_cidr": "10.0.0.0/33"}, "vpcCidr = '10.0.0.0/33': is not a valid CIDR block"),
     ("vpc-too-big", {"vpc_cidr": "10.0.0.0/8"}, "vpcCidr = '10.0.0.0/8': the prefix must be from /16 to /28"),
