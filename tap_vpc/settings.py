@@ -323,8 +323,7 @@ def profile_problems(name: str, profile: object) -> list[ConfigProblem]:
 
 #: Settings that earlier releases had, with what replaced them (see CHANGELOG.md).
 RETIRED_KEYS: dict[str, str] = {
-    "deployTarget": "was removed in 2.0.0: the local emulator now deploys the AWS template unchanged "
-    "(`make local`, or `make deploy EMULATOR_PORT=...`)",
+    "deployTarget": "was removed in 2.0.0: every target deploys the same template (see CHANGELOG.md)",
 }
 
 

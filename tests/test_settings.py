@@ -92,7 +92,7 @@ def test_json_values_from_cdk_json_are_accepted() -> None:
         ({"tags": ["a"]}, "tags = ['a']: must be an object of strings"),
         (
             {"deployTarget": "emulator"},
-            "deployTarget = 'emulator': was removed in 2.0.0: the local emulator now deploys",
+            "deployTarget = 'emulator': was removed in 2.0.0: every target deploys the same template",
         ),
         ({"vpcCidr": 10}, "vpcCidr = 10: must be a string."),
         (

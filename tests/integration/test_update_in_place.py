@@ -34,7 +34,7 @@ def updated(deployment: Deployment) -> dict[str, str]:
     """The outputs after a second deploy with two settings changed."""
     assert deployment.server is not None
     assert deployment.workdir is not None
-    changed = {**deployment.context, "flowLogRetentionDays": "60", "httpsIngressCidrs": "10.20.0.0/16"}
+    changed = {**deployment.context, "flowLogRetentionDays": "400", "httpsIngressCidrs": "10.20.0.0/16"}
     _, outputs, _ = deploy_to_emulator(deployment.server, changed, deployment.workdir, quiet=True)
     return outputs
 
@@ -47,7 +47,7 @@ def test_the_update_keeps_the_vpc_subnets_nat_gateways_and_flow_log(
 
 def test_the_new_retention_is_live(deployment: Deployment, updated: dict[str, str]) -> None:
     groups = deployment.client("logs").describe_log_groups(logGroupNamePrefix=updated["FlowLogGroupName"])["logGroups"]
-    assert [group["retentionInDays"] for group in groups] == [60]
+    assert [group["retentionInDays"] for group in groups] == [400]
 
 
 def test_the_new_ingress_is_live(deployment: Deployment, updated: dict[str, str]) -> None:
@@ -66,7 +66,7 @@ def test_the_security_group_keeps_its_id(deployment: Deployment, updated: dict[s
 
 
 def test_make_diff_prints_the_difference_and_exits_1(deployment: Deployment, updated: dict[str, str]) -> None:
-    # cdk.json still says 30 days and 0.0.0.0/0; the emulator now holds 60 days and 10.20.0.0/16.
+    # cdk.json still says 365 days and 0.0.0.0/0; the emulator now holds 400 days and 10.20.0.0/16.
     assert deployment.server is not None
     result = subprocess.run(
         [sys.executable, "-m", "tools.local", "diff", "--port", str(deployment.server.port)],
