@@ -76,52 +76,39 @@ class TapVpcCiRolesStack(Stack):
             resources=[stacks],
         )
 
-        self.read_only_role = iam.Role(
-            self,
-            "ReadOnlyRole",
+        self.read_only_role = self._role_with_policy(
+            "ReadOnly",
             role_name=READ_ONLY_ROLE,
             description="TAP VPC pull-request diff and scheduled drift detection: read only",
-            assumed_by=github_principal(provider, repository, ["pull_request", "ref:refs/heads/main"]),
-            max_session_duration=Duration.hours(1),
+            principal=github_principal(provider, repository, ["pull_request", "ref:refs/heads/main"]),
+            statements=[
+                read_stacks,
+                iam.PolicyStatement(
+                    sid="DriftStatus",
+                    actions=["cloudformation:DescribeStackDriftDetectionStatus"],
+                    resources=["*"],  # this action takes no resource (Service Authorization Reference)
+                ),
+                iam.PolicyStatement(
+                    sid="AssumeBootstrapLookupRole",
+                    actions=["sts:AssumeRole"],
+                    resources=[bootstrap_role("lookup")],
+                ),
+            ],
         )
-        read_only_statements = [
-            read_stacks,
-            iam.PolicyStatement(
-                sid="DriftStatus",
-                actions=["cloudformation:DescribeStackDriftDetectionStatus"],
-                resources=["*"],  # this action takes no resource (Service Authorization Reference)
-            ),
-            iam.PolicyStatement(
-                sid="AssumeBootstrapLookupRole",
-                actions=["sts:AssumeRole"],
-                resources=[bootstrap_role("lookup")],
-            ),
-        ]
-        self.read_only_policy = iam.ManagedPolicy(
-            self, "ReadOnlyPolicy", roles=[self.read_only_role], statements=read_only_statements
-        )
-        compliance.acknowledge_ci_policy_wildcards(self.read_only_policy, read_only_statements)
-
-        self.deploy_role = iam.Role(
-            self,
-            "DeployRole",
+        self.deploy_role = self._role_with_policy(
+            "Deploy",
             role_name=DEPLOY_ROLE,
             description=f"TAP VPC deploys from the protected GitHub environment {github_environment}",
-            assumed_by=github_principal(provider, repository, [f"environment:{github_environment}"]),
-            max_session_duration=Duration.hours(1),
+            principal=github_principal(provider, repository, [f"environment:{github_environment}"]),
+            statements=[
+                read_stacks,
+                iam.PolicyStatement(
+                    sid="AssumeBootstrapRoles",
+                    actions=["sts:AssumeRole"],
+                    resources=[bootstrap_role(kind) for kind in ("deploy", "file-publishing", "lookup")],
+                ),
+            ],
         )
-        deploy_statements = [
-            read_stacks,
-            iam.PolicyStatement(
-                sid="AssumeBootstrapRoles",
-                actions=["sts:AssumeRole"],
-                resources=[bootstrap_role(kind) for kind in ("deploy", "file-publishing", "lookup")],
-            ),
-        ]
-        self.deploy_policy = iam.ManagedPolicy(
-            self, "DeployPolicy", roles=[self.deploy_role], statements=deploy_statements
-        )
-        compliance.acknowledge_ci_policy_wildcards(self.deploy_policy, deploy_statements)
         execution_statements = execution_policy_statements(self, stack_prefix)
         self.execution_policy = iam.ManagedPolicy(
             self,
@@ -132,6 +119,28 @@ class TapVpcCiRolesStack(Stack):
             statements=execution_statements,
         )
         compliance.acknowledge_ci_policy_wildcards(self.execution_policy, execution_statements)
+
+    def _role_with_policy(
+        self,
+        prefix: str,
+        *,
+        role_name: str,
+        description: str,
+        principal: iam.IPrincipal,
+        statements: list[iam.PolicyStatement],
+    ) -> iam.Role:
+        """A role (``<prefix>Role``) of at most an hour per session, with ``<prefix>Policy`` holding ``statements``."""
+        role = iam.Role(
+            self,
+            f"{prefix}Role",
+            role_name=role_name,
+            description=description,
+            assumed_by=principal,
+            max_session_duration=Duration.hours(1),
+        )
+        policy = iam.ManagedPolicy(self, f"{prefix}Policy", roles=[role], statements=statements)
+        compliance.acknowledge_ci_policy_wildcards(policy, statements)
+        return role
 
 
 def github_principal(

@@ -79,19 +79,26 @@ def synth(config: TapVpcConfig, context: dict[str, str], target: Target, out: Pa
         )
 
 
-def diff_gate(config: TapVpcConfig, target: Target, assembly: Path, *, approve_destructive: bool) -> None:
-    """Print the diff of ``assembly`` against the deployed stack; refuse a destructive one unless approved."""
-    result = cdk(
-        ["diff", "--app", str(assembly), config.stack_name, "--method=template", "--fail-on=destructive"],
-        target.environment(config),
-        check=False,
-        alive=target.alive(),
-    )
+def cdk_diff(config: TapVpcConfig, target: Target, args: list[str]) -> bool:
+    """Run ``cdk diff args`` (which print the diff) against ``target``; True when it found what it fails on.
+
+    A failure of the CLI itself, or of the emulator under it, raises ``ToolError``.
+    """
+    result = cdk(["diff", *args], target.environment(config), check=False, alive=target.alive())
     if result.returncode == 0:
-        return
+        return False
     ensure_emulator_alive(target, "cdk diff")
     if result.returncode != DIFF_FOUND:
         raise ToolError(f"`cdk diff` failed (exit {result.returncode}); its output is above")
+    return True
+
+
+def diff_gate(config: TapVpcConfig, target: Target, assembly: Path, *, approve_destructive: bool) -> None:
+    """Print the diff of ``assembly`` against the deployed stack; refuse a destructive one unless approved."""
+    if not cdk_diff(
+        config, target, ["--app", str(assembly), config.stack_name, "--method=template", "--fail-on=destructive"]
+    ):
+        return
     if approve_destructive:
         print("deploy: destructive change approved with --approve-destructive (APPROVE_DESTRUCTIVE=1)")
         return

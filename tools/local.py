@@ -16,12 +16,13 @@ from pathlib import Path
 from examples.consumer.consumer_app import consumer_stack_name
 from tap_vpc.config import TapVpcConfig
 from tools import emulator
-from tools.cdk_cli import CONSUMER_APP, DIFF_FOUND, cdk, context_args, read_outputs
+from tools.cdk_cli import CONSUMER_APP, cdk, context_args, read_outputs
 from tools.deploy import (
     EMULATOR_DEFAULT_ACCOUNT,
     Target,
     assembly_dir,
     bootstrap_emulator,
+    cdk_diff,
     deploy,
     ensure_emulator_alive,
     synth,
@@ -138,19 +139,8 @@ def diff(suffix: str, port: int) -> None:
     server = emulator.Emulator(port)
     if not server.is_up():
         raise ToolError(f"no emulator answers at {server.endpoint}: run `make local` first")
-    target = Target(server)
-    result = cdk(
-        ["diff", config.stack_name, "--method=template", "--fail", *context_args(context)],
-        target.environment(config),
-        check=False,
-        alive=target.alive(),
-    )
-    if result.returncode == 0:
-        return
-    ensure_emulator_alive(target, "cdk diff")
-    if result.returncode == DIFF_FOUND:
+    if cdk_diff(config, Target(server), [config.stack_name, "--method=template", "--fail", *context_args(context)]):
         raise ToolError(f"{config.stack_name} differs from what `make local` deployed (the diff is above)")
-    raise ToolError(f"`cdk diff` failed (exit {result.returncode}); its output is above")
 
 
 def port_from_environment() -> int:
