@@ -1,7 +1,8 @@
 """`make deploy` runs unattended, as CI runs it: a subprocess with stdin closed, on a fresh emulator.
 
 A first deploy is broadening (a new IAM role, 443 open to 0.0.0.0/0) and must not stop for a
-prompt; a redeploy changes nothing; a change that replaces subnets is refused unless approved.
+prompt; a redeploy changes nothing; a change that replaces subnets is refused, then passes the
+gate once approved.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from tests.integration.conftest import emulator_lacks
 from tools import emulator
 from tools.project import ROOT
 
@@ -91,3 +93,32 @@ def test_a_subnet_replacement_is_refused_unless_approved(server: emulator.Emulat
     assert "deploy: refused: the diff above replaces, deletes or orphans resources of TapVpcStack-dev" in result.stderr
     assert "Traceback" not in output
     assert deployed_outputs(server) == first, "nothing was deployed"
+
+
+@pytest.fixture(scope="module")
+def approved(server: emulator.Emulator, first: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The same subnet replacement, approved (after the refusal above)."""
+    return make_deploy(server, "APPROVAL=never", "APPROVE_DESTRUCTIVE=1", MOVED_PUBLIC_SUBNETS)
+
+
+def test_an_approved_replacement_passes_the_gate(approved: subprocess.CompletedProcess[str]) -> None:
+    assert approved.returncode == 0, approved.stderr[-3000:]
+    assert "deploy: destructive change approved with --approve-destructive (APPROVE_DESTRUCTIVE=1)" in approved.stdout
+    assert "deploy: TapVpcStack-dev deployed to the emulator" in approved.stdout
+
+
+@emulator_lacks("a subnet whose CidrBlock changes is kept as it was instead of replaced")
+def test_the_approved_replacement_moves_the_public_subnets(
+    server: emulator.Emulator, approved: subprocess.CompletedProcess[str]
+) -> None:
+    outputs = deployed_outputs(server)
+    env = server.environment("us-east-1", "111111111111")
+    ec2 = boto3.client(
+        "ec2",
+        region_name="us-east-1",
+        endpoint_url=server.endpoint,
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+    subnets = ec2.describe_subnets(SubnetIds=outputs["PublicSubnetIds"].split(","))["Subnets"]
+    assert sorted(subnet["CidrBlock"] for subnet in subnets) == ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"]
