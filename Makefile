@@ -83,7 +83,7 @@ deploy: $(VENV)/.installed node_modules/.installed ## Synth once, diff (destruct
 	  $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT)) $(foreach pair,$(CONTEXT),-c $(pair))
 
 clean: ## Remove build output (not the virtualenvs)
-	rm -rf cdk.out cdk.*.out .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml
+	rm -rf cdk.out cdk.*.out .pytest_cache .mypy_cache .ruff_cache .coverage coverage.xml build dist *.egg-info
 
 golden: setup ## Accept a deliberate change of exports or logical IDs: rewrite contract/*.json (review the diff!)
 	$(PY) -m tools.golden
