@@ -5,48 +5,20 @@ Each case runs the real command as a subprocess, as a user would.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 
-from tools.emulator import free_port, start
+from tests.commands import CLEAN_AWS, one_message, run
+from tools.emulator import Emulator, free_port, start
 from tools.project import ROOT
-
-CLEAN_AWS = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
-
-
-def run(
-    args: list[str], *, env: Mapping[str, str] | None = None, cwd: Path = ROOT, timeout: int = 300
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args,
-        cwd=cwd,
-        env={**CLEAN_AWS, **(env or {})},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def one_message(result: subprocess.CompletedProcess[str]) -> str:
-    """The failure's message: asserts a non-zero exit, no traceback, and one line on stderr."""
-    assert result.returncode != 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
-
 
 PY = sys.executable
 
@@ -164,13 +136,7 @@ def test_an_emulator_that_dies_during_a_deploy_is_named(doomed_emulator: tuple[i
         stderr=subprocess.PIPE,
         text=True,
     )
-    cloudformation = boto3.client(
-        "cloudformation",
-        region_name="us-east-1",
-        endpoint_url=f"http://localhost:{port}",
-        aws_access_key_id="EMULATOR111111111111",
-        aws_secret_access_key="emulator",
-    )
+    cloudformation = Emulator(port).client("cloudformation", account="111111111111")
     deadline = time.monotonic() + 120
     while not cloudformation.list_stacks()["StackSummaries"]:  # the bootstrap has begun
         assert time.monotonic() < deadline, "the deploy never reached the emulator"

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
@@ -52,14 +51,7 @@ def plain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
 
 
 def client(server: Emulator, service: str) -> Any:
-    env = server.environment("us-east-1", ACCOUNT)
-    return boto3.client(  # type: ignore[call-overload]
-        service,
-        region_name="us-east-1",
-        endpoint_url=server.endpoint,
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+    return server.client(service, account=ACCOUNT)
 
 
 def deploy(server: Emulator, name: str, template: dict[str, Any], *, update: bool = False) -> dict[str, str]:

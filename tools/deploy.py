@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from botocore.exceptions import ClientError
+
 from tap_vpc.config import TapVpcConfig
 from tools import emulator
 from tools.cdk_cli import DIFF_FOUND, cdk, context_args, read_outputs
@@ -118,13 +120,23 @@ def ensure_emulator_alive(target: Target, step: str) -> None:
         )
 
 
-def deploy(config: TapVpcConfig, target: Target, assembly: Path, approval: str, outputs_file: Path) -> dict[str, str]:
-    """``cdk deploy`` the stack of ``assembly`` with stdin closed; return its outputs."""
+def deploy_stack(
+    config: TapVpcConfig,
+    target: Target,
+    stack: str,
+    app_args: list[str],
+    approval: str,
+    outputs_file: Path,
+    extra_env: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """``cdk deploy stack`` of the app ``app_args`` select, with stdin closed; return its outputs.
+
+    ``app_args`` are ``--app`` (an assembly or an app command) and anything that goes with it.
+    """
     args = [
         "deploy",
-        "--app",
-        str(assembly),
-        config.stack_name,
+        stack,
+        *app_args,
         f"--require-approval={approval}",
         # The CLI would pass UsePreviousValue for BootstrapVersion; a fresh value is the same on
         # AWS and gets past moto 5.2.5's KeyError 'BootstrapVersion' on update.
@@ -135,20 +147,30 @@ def deploy(config: TapVpcConfig, target: Target, assembly: Path, approval: str, 
     if target.emulator is not None:
         args.append("--method=direct")  # moto 5.2.5 records no outputs for change-set deploys
     try:
-        cdk(args, target.environment(config), capture=target.quiet, alive=target.alive())
+        cdk(args, {**target.environment(config), **(extra_env or {})}, capture=target.quiet, alive=target.alive())
     except ToolError:
         ensure_emulator_alive(target, "cdk deploy")
         raise
-    return read_outputs(outputs_file, config.stack_name)
+    return read_outputs(outputs_file, stack)
+
+
+def deploy(config: TapVpcConfig, target: Target, assembly: Path, approval: str, outputs_file: Path) -> dict[str, str]:
+    """``cdk deploy`` TapVpcStack from the synthesized ``assembly``; return its outputs."""
+    return deploy_stack(config, target, config.stack_name, ["--app", str(assembly)], approval, outputs_file)
 
 
 def bootstrap_emulator(config: TapVpcConfig, target: Target) -> None:
-    """Bootstrap the emulator account once (a real account is bootstrapped by hand, see README)."""
+    """Bootstrap the emulator account, unless it already is (a real account is bootstrapped by hand, see README)."""
     assert target.emulator is not None
-    env = target.environment(config)
     account = config.account or EMULATOR_DEFAULT_ACCOUNT
+    cloudformation = target.emulator.client("cloudformation", account=account, region=config.region)
+    try:
+        cloudformation.describe_stacks(StackName="CDKToolkit")
+        return  # a second `make local` need not bootstrap again
+    except ClientError:
+        pass
     bootstrap = ["bootstrap", f"aws://{account}/{config.region}"]
-    if cdk(bootstrap, env, check=False, capture=target.quiet, alive=target.alive()).returncode != 0:
+    if cdk(bootstrap, target.environment(config), check=False, capture=target.quiet, alive=target.alive()).returncode:
         ensure_emulator_alive(target, "cdk bootstrap")
         raise ToolError(f"`cdk bootstrap` of the emulator account {account} failed; its output is above")
 

@@ -30,6 +30,9 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import boto3
 
 from tools.moto_server import access_key_for
 from tools.project import ROOT, ToolError
@@ -60,6 +63,17 @@ class Emulator:
             "AWS_REGION": region,
             "AWS_DEFAULT_REGION": region,
         }
+
+    def client(self, service: str, *, account: str, region: str = "us-east-1") -> Any:
+        """A boto3 client for ``service`` acting in ``account`` on this emulator."""
+        env = self.environment(region, account)
+        return boto3.client(  # type: ignore[call-overload]
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        )
 
     def is_up(self, timeout: float = PROBE_TIMEOUT) -> bool:
         """True when a moto server answers its small ``/moto-api/config`` within ``timeout`` seconds."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from examples.consumer.consumer_app import consumer_stack_name
 from tap_vpc.config import TapVpcConfig
 from tools import emulator
-from tools.cdk_cli import CONSUMER_APP, cdk, context_args, read_outputs
+from tools.cdk_cli import CONSUMER_APP, context_args
 from tools.deploy import (
     EMULATOR_DEFAULT_ACCOUNT,
     Target,
@@ -24,7 +24,7 @@ from tools.deploy import (
     bootstrap_emulator,
     cdk_diff,
     deploy,
-    ensure_emulator_alive,
+    deploy_stack,
     synth,
 )
 from tools.project import ROOT, ToolError, config_for, run_cli
@@ -75,37 +75,24 @@ def deploy_to_emulator(
     synth(config, context, target, assembly)
     producer = deploy(config, target, assembly, "never", state_dir / "producer-outputs.json")
     consumer_stack = consumer_stack_name(config.environment_suffix)
-    consumer_outputs = state_dir / "consumer-outputs.json"
-    args = [
-        "deploy",
+    # The consumer knows the producer only by what another team would pass: suffix, AZs, account, region.
+    consumer_context = {
+        "environmentSuffix": config.environment_suffix,
+        "azCount": str(config.az_count),
+        "account": config.account or EMULATOR_DEFAULT_ACCOUNT,
+        "region": config.region,
+    }
+    consumer = deploy_stack(
+        config,
+        target,
         consumer_stack,
-        "--app",
-        CONSUMER_APP,
-        "--output",
-        "cdk.consumer.out",
-        "--method=direct",
-        "--require-approval=never",
-        "--previous-parameters=false",
-        "--outputs-file",
-        str(consumer_outputs),
-        # The consumer knows the producer only by what another team would pass: suffix, AZs, account, region.
-        *context_args(
-            {
-                "environmentSuffix": config.environment_suffix,
-                "azCount": str(config.az_count),
-                "account": config.account or EMULATOR_DEFAULT_ACCOUNT,
-                "region": config.region,
-            }
-        ),
-    ]
-    # Another team's app would import the installed tap-vpc package; here the repository stands in for it.
-    consumer_env = {**target.environment(config), "PYTHONPATH": str(ROOT)}
-    try:
-        cdk(args, consumer_env, capture=quiet, alive=target.alive())
-    except ToolError:
-        ensure_emulator_alive(target, "cdk deploy")
-        raise
-    return config, producer, read_outputs(consumer_outputs, consumer_stack)
+        ["--app", CONSUMER_APP, "--output", "cdk.consumer.out", *context_args(consumer_context)],
+        "never",
+        state_dir / "consumer-outputs.json",
+        # Another team's app would import the installed tap-vpc package; here the repository stands in for it.
+        extra_env={"PYTHONPATH": str(ROOT)},
+    )
+    return config, producer, consumer
 
 
 def up(suffix: str, port: int) -> dict[str, str]:

@@ -11,9 +11,9 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 
+from tests.commands import run
 from tests.integration.conftest import emulator_lacks
 from tools import emulator
 from tools.project import ROOT
@@ -30,28 +30,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[emulator.Emulat
 
 
 def make_deploy(server: emulator.Emulator, *variables: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return run(
         ["make", "--no-print-directory", "deploy", "SUFFIX=dev", f"EMULATOR_PORT={server.port}", *variables],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
         timeout=600,
-        check=False,
     )
 
 
 def deployed_outputs(server: emulator.Emulator) -> dict[str, str]:
     """The live outputs of TapVpcStack-dev in the declared dev account (111111111111)."""
-    env = server.environment("us-east-1", "111111111111")
-    cloudformation = boto3.client(
-        "cloudformation",
-        region_name="us-east-1",
-        endpoint_url=server.endpoint,
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
-    stack = cloudformation.describe_stacks(StackName="TapVpcStack-dev")["Stacks"][0]
+    stack = server.client("cloudformation", account="111111111111").describe_stacks(StackName="TapVpcStack-dev")[
+        "Stacks"
+    ][0]
     return {output["OutputKey"]: output["OutputValue"] for output in stack["Outputs"]}
 
 
@@ -112,13 +101,6 @@ def test_the_approved_replacement_moves_the_public_subnets(
     server: emulator.Emulator, approved: subprocess.CompletedProcess[str]
 ) -> None:
     outputs = deployed_outputs(server)
-    env = server.environment("us-east-1", "111111111111")
-    ec2 = boto3.client(
-        "ec2",
-        region_name="us-east-1",
-        endpoint_url=server.endpoint,
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+    ec2 = server.client("ec2", account="111111111111")
     subnets = ec2.describe_subnets(SubnetIds=outputs["PublicSubnetIds"].split(","))["Subnets"]
     assert sorted(subnet["CidrBlock"] for subnet in subnets) == ["10.0.101.0/24", "10.0.102.0/24", "10.0.103.0/24"]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from typing import Any
 
 import pytest
 
+from tests.commands import run
 from tests.integration.conftest import Deployment, emulator_lacks
 from tools.local import deploy_to_emulator
-from tools.project import ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -68,15 +67,7 @@ def test_the_security_group_keeps_its_id(deployment: Deployment, updated: dict[s
 def test_make_diff_prints_the_difference_and_exits_1(deployment: Deployment, updated: dict[str, str]) -> None:
     # cdk.json still says 365 days and 0.0.0.0/0; the emulator now holds 400 days and 10.20.0.0/16.
     assert deployment.server is not None
-    result = subprocess.run(
-        [sys.executable, "-m", "tools.local", "diff", "--port", str(deployment.server.port)],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run([sys.executable, "-m", "tools.local", "diff", "--port", str(deployment.server.port)])
     output = result.stdout + result.stderr
     assert result.returncode == 1
     assert "Traceback" not in output
