@@ -13,6 +13,7 @@ from pathlib import Path
 from aws_cdk import Acknowledgment, App, CfnResource, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
 from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 from constructs import IConstruct
@@ -138,4 +139,51 @@ def acknowledge_ci_policy_wildcards(policy: iam.ManagedPolicy, statements: list[
         "CI and CloudFormation execution policy: stack ARNs end in a random stack ID, and EC2 and KMS "
         "create resources whose IDs do not exist before the deploy (ec2:Create* and kms:CreateKey accept no "
         "resource ARN); logs, IAM, Lambda, SSM and S3 are scoped to TAP VPC and CDK bootstrap names.",
+    )
+
+
+#: cfn-guard's Control Tower rule ids as cdk-nag-style acknowledgement ids.
+_CFN_GUARD = "cdk-validator-cfnguard::"
+
+
+def acknowledge_unreplicated_archive(buckets: list[s3.Bucket]) -> None:
+    """The archive buckets are not replicated to another region (S3BucketReplicationEnabled)."""
+    for bucket in buckets:
+        acknowledge(
+            bucket,
+            [f"{pack}-S3BucketReplicationEnabled" for pack in PACK_PREFIXES[1:]],
+            "The archive is itself the hard-to-alter copy of the CloudWatch Logs flow log (PCI DSS 10.5.3), "
+            "under Object Lock; replication needs a destination bucket in a second region, which a "
+            "one-region stack cannot own. Query results expire in 30 days and access logs are derived.",
+        )
+
+
+ACCESS_LOG_SELF_LOGGING_REASON = (
+    "Destination of the S3 server access logs of the archive buckets: "
+    "logging it to itself would log its own deliveries."
+)
+
+
+def acknowledge_access_log_destination(bucket: s3.Bucket) -> None:
+    """The server-access-log bucket: SSE-S3, no Object Lock default retention, no logging of itself.
+
+    Amazon S3 User Guide, "Enabling Amazon S3 server access logging": a destination bucket must use
+    SSE-S3 default encryption (SSE-KMS is not supported) and must not have an Object Lock default
+    retention period; logging a destination bucket to itself would log its own log deliveries.
+    """
+    cfn_bucket = bucket.node.default_child
+    assert isinstance(cfn_bucket, CfnResource)
+    cfn_bucket.add_metadata("checkov", {"skip": [{"id": "CKV_AWS_18", "comment": ACCESS_LOG_SELF_LOGGING_REASON}]})
+    acknowledge(
+        bucket,
+        [
+            *(f"{pack}-S3DefaultEncryptionKMS" for pack in PACK_PREFIXES[1:]),
+            f"{_CFN_GUARD}s3_bucket_default_encryption_kms_check",
+            f"{_CFN_GUARD}s3_bucket_object_lock_enabled_check",
+            f"{_CFN_GUARD}s3_bucket_logging_enabled_check",
+            "AwsSolutions-S1",
+        ],
+        "Destination of S3 server access logs: S3 delivers them only to buckets with SSE-S3 default "
+        "encryption and no Object Lock default retention, and a destination that logged to itself "
+        "would log its own deliveries (Amazon S3 User Guide, Enabling server access logging).",
     )

@@ -1,7 +1,8 @@
 """The one typed, frozen configuration of a TAP VPC environment.
 
-Defaults are the production topology: 3 AZs, a NAT gateway per AZ, 365-day flow-log retention and
-retained log data. Environment profiles in ``cdk.json`` adjust them (see ``settings.py``).
+Defaults are the production topology: 3 AZs, a NAT gateway per AZ, 365-day flow-log retention, the
+flow-log archive in S3 under Object Lock in compliance mode, and retained log data. Environment
+profiles in ``cdk.json`` adjust them (see ``settings.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ class TapVpcConfig:
     flow_log_max_aggregation_interval: int = 600
     flow_log_retention_days: int = 365
     flow_log_format: str | None = DEFAULT_LOG_FORMAT
+    flow_log_archive: bool = True
+    archive_retention_days: int = 365
+    archive_transition_days: int = 90
+    archive_object_lock_mode: str = "COMPLIANCE"
     retain_data: bool = True
     termination_protection: bool = False
     tags: tuple[tuple[str, str], ...] = field(default=())
@@ -66,6 +71,21 @@ class TapVpcConfig:
     def flow_log_key_alias(self) -> str:
         """KMS alias of the flow-log key."""
         return f"alias/tap-vpc/{self.environment_suffix}/vpc-flow-logs"
+
+    @property
+    def archive_database_name(self) -> str:
+        """Glue database of the flow-log archive table: Athena names allow only ``[a-z0-9_]``."""
+        return f"tap_vpc_{self.environment_suffix.replace('-', '_')}"
+
+    @property
+    def archive_workgroup_name(self) -> str:
+        """Athena workgroup that queries the archive."""
+        return f"tap-vpc-{self.environment_suffix}"
+
+    @property
+    def archive_key_alias(self) -> str:
+        """KMS alias of the archive key (archive objects and Athena results)."""
+        return f"alias/tap-vpc/{self.environment_suffix}/flow-log-archive"
 
     @property
     def all_tags(self) -> dict[str, str]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from aws_cdk import Aws, RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from tap_vpc.errors import ConfigError
+from tap_vpc.kms_keys import rotating_key
 from tap_vpc.validation import flow_log_problems
 
 FLOW_LOGS_SERVICE = "vpc-flow-logs.amazonaws.com"
@@ -66,6 +67,10 @@ RETENTION_BY_DAYS: dict[int, logs.RetentionDays] = {
     3653: logs.RetentionDays.TEN_YEARS,
 }
 
+#: AWS::EC2::FlowLog ``DestinationOptions`` of the archive: Parquet, Hive-compatible S3 prefixes,
+#: one partition per hour (CloudFormation spells the keys in PascalCase; all three are required).
+ARCHIVE_DESTINATION_OPTIONS = {"FileFormat": "parquet", "HiveCompatiblePartitions": True, "PerHourPartition": True}
+
 _INTERVALS = {
     60: ec2.FlowLogMaxAggregationInterval.ONE_MINUTE,
     600: ec2.FlowLogMaxAggregationInterval.TEN_MINUTES,
@@ -79,9 +84,13 @@ class VpcFlowLog(Construct):
     record format, and ``RemovalPolicy.RETAIN`` for the log group and key. Invalid settings raise
     ``ConfigError`` before any child construct exists.
 
+    With ``archive_bucket``, a second flow log writes the same records (same traffic type, interval
+    and format) to that bucket as hourly, Hive-partitioned Parquet; the bucket must already allow
+    ``delivery.logs.amazonaws.com`` to write (``FlowLogArchive`` does).
+
     Attributes: ``key`` (customer-managed, rotated), ``log_group``, ``role`` (assumable only by
     the flow-logs service for this account), ``delivery_policy`` (customer-managed policy),
-    ``flow_log`` (the ``ec2.FlowLog``) and ``flow_log_id``.
+    ``flow_log`` (the ``ec2.FlowLog``), ``flow_log_id`` and ``archive_flow_log`` (or None).
     """
 
     def __init__(
@@ -98,6 +107,7 @@ class VpcFlowLog(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         role_name: str | None = None,
         key_alias: str | None = None,
+        archive_bucket: s3.IBucket | None = None,
     ) -> None:
         problems = flow_log_problems(
             traffic_type=traffic_type,
@@ -112,11 +122,10 @@ class VpcFlowLog(Construct):
         # The name is fixed up front so the key policy can scope CloudWatch Logs to this group
         # through the encryption context without a circular reference to the log group.
         log_group_arn = f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{log_group_name}"
-        self.key = kms.Key(
+        self.key = rotating_key(
             self,
             "Key",
             description=f"Encrypts the VPC flow-log group {log_group_name}",
-            enable_key_rotation=True,
             alias=key_alias,
             removal_policy=removal_policy,
         )
@@ -127,19 +136,6 @@ class VpcFlowLog(Construct):
                 actions=list(LOGS_KEY_ACTIONS),
                 resources=["*"],  # in a key policy, "*" means this key
                 conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-            )
-        )
-        # Control Tower CT.KMS.PR.3: grants on this key only for AWS services acting for AWS resources.
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="DenyGrantsExceptForAwsServices",
-                effect=iam.Effect.DENY,
-                principals=[iam.AnyPrincipal()],
-                actions=["kms:CreateGrant"],
-                resources=["*"],
-                conditions={
-                    "BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}
-                },
             )
         )
         self.log_group = logs.LogGroup(
@@ -188,6 +184,39 @@ class VpcFlowLog(Construct):
         )
         self.flow_log.node.add_dependency(self.delivery_policy)
         self.node.default_child = self.flow_log.node.default_child
+        self.archive_flow_log = (
+            self._archive_flow_log(vpc, archive_bucket, traffic_type, max_aggregation_interval, log_format)
+            if archive_bucket is not None
+            else None
+        )
+
+    def _archive_flow_log(
+        self,
+        vpc: ec2.IVpc,
+        bucket: s3.IBucket,
+        traffic_type: str,
+        max_aggregation_interval: int,
+        log_format: str | None,
+    ) -> ec2.FlowLog:
+        """The same records to S3: Parquet, Hive-compatible paths, one partition per hour."""
+        flow_log = ec2.FlowLog(
+            self,
+            "ArchiveFlowLog",
+            resource_type=ec2.FlowLogResourceType.from_vpc(vpc),
+            destination=ec2.FlowLogDestination.to_s3(bucket),
+            traffic_type=ec2.FlowLogTrafficType[traffic_type],
+            max_aggregation_interval=_INTERVALS[max_aggregation_interval],
+            log_format=[ec2.LogFormat.custom(log_format)] if log_format else None,
+        )
+        # Set on the L1: aws-cdk-lib writes these keys in camelCase (fileFormat, ...), which the
+        # AWS::EC2::FlowLog schema rejects (aws/aws-cdk#25432). Each change replaces the flow log.
+        cfn_flow_log = flow_log.node.default_child
+        assert isinstance(cfn_flow_log, ec2.CfnFlowLog)
+        cfn_flow_log.destination_options = ARCHIVE_DESTINATION_OPTIONS
+        # The bucket policy must exist first: without it, creating the flow log tries to write one.
+        if bucket.policy is not None:
+            flow_log.node.add_dependency(bucket.policy)
+        return flow_log
 
     @property
     def flow_log_id(self) -> str:

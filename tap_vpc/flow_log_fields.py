@@ -94,3 +94,10 @@ def table_columns(log_format_string: str) -> list[tuple[str, str]]:
 
 #: The default ``flowLogFormat``.
 DEFAULT_LOG_FORMAT = log_format(INVESTIGATION_FIELDS)
+#: The record AWS writes when a flow log names no format: the 14 version-2 fields, in order.
+AWS_DEFAULT_LOG_FORMAT = log_format([field.name for field in FIELDS if field.version == 2])
+
+
+def record_format(flow_log_format: str | None) -> str:
+    """The record format a flow log with ``flowLogFormat`` writes: itself, or AWS's default when null."""
+    return flow_log_format if flow_log_format is not None else AWS_DEFAULT_LOG_FORMAT

@@ -119,3 +119,30 @@ VPC_CIDR_REFUSED: dict[str, str] = {
 }
 TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256
+
+#: S3 Object Lock: "the maximum retention period is 100 years" (Amazon S3 User Guide, "Locking
+#: objects with Object Lock", https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
+#: The default retention of a bucket is given in days, so 100 years is 36,500 days.
+OBJECT_LOCK_RETENTION_MAX_DAYS = 36_500
+OBJECT_LOCK_MODES: tuple[str, ...] = ("GOVERNANCE", "COMPLIANCE")
+#: PCI DSS v4.0 10.5.1: retain audit-log history for at least 12 months. Enforced on the archive
+#: wherever data is retained (``retainData``, the prod profile).
+ARCHIVE_RETENTION_MIN_DAYS = 365
+#: S3 refuses a lifecycle rule whose expiration does not come after its transition: "'Days' in the
+#: Expiration action ... must be greater than 'Days' in the Transition action" (InvalidArgument at
+#: deploy; Amazon S3 User Guide, "Transitioning objects using Amazon S3 Lifecycle",
+#: https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html).
+#: Glacier Instant Retrieval bills at least 90 days per object (minimum storage duration), so an
+#: expiration sooner than 90 days after the transition pays for days it does not keep.
+GLACIER_IR_MIN_STORAGE_DAYS = 90
+#: Days an Athena query result is kept in the results bucket before it expires.
+QUERY_RESULTS_EXPIRY_DAYS = 30
+#: Days a noncurrent (overwritten or deleted) archive object version is kept after it becomes
+#: noncurrent; Object Lock still holds it until its own retention ends.
+NONCURRENT_VERSION_EXPIRY_DAYS = 30
+#: Athena's per-query data-scan cutoff of the workgroup (bytes): 100 GB, a cost guard at $5/TB.
+QUERY_BYTES_SCANNED_CUTOFF = 100 * 1024**3
+#: Years the table's partition projection covers (``projection.year.range``). Integer projection
+#: has no ``NOW``; a query outside the range sees no partitions, so the README says when to extend it.
+ARCHIVE_FIRST_YEAR = 2026
+ARCHIVE_LAST_YEAR = 2050

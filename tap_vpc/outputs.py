@@ -39,6 +39,14 @@ def output_specs(config: TapVpcConfig) -> list[OutputSpec]:
         OutputSpec("FlowLogGroupName", "Name of the KMS-encrypted CloudWatch Logs group of the flow log"),
         OutputSpec("FlowLogGroupArn", "ARN of the KMS-encrypted CloudWatch Logs group of the flow log"),
     ]
+    if config.flow_log_archive:
+        specs += [
+            OutputSpec("ArchiveFlowLogId", "ID of the VPC flow log to the S3 archive"),
+            OutputSpec("ArchiveBucketName", "S3 bucket of the flow-log archive (Parquet, Object Lock)"),
+            OutputSpec("FlowLogDatabaseName", "Glue database of the flow-log archive table"),
+            OutputSpec("FlowLogTableName", "Glue table over the flow-log archive (partition projection)"),
+            OutputSpec("AthenaWorkGroupName", "Athena workgroup with the investigation queries"),
+        ]
     for number in range(1, config.az_count + 1):
         specs += [
             OutputSpec(f"PublicSubnet{number}Id", f"ID of the public subnet in AZ {number}"),

@@ -8,8 +8,12 @@ from aws_cdk import App, Environment, Fn, RemovalPolicy, Stack, Tags
 from constructs import Construct
 
 from tap_vpc import compliance
+from tap_vpc.athena_workgroup import InvestigationWorkGroup
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.flow_log import VpcFlowLog
+from tap_vpc.flow_log_archive import FlowLogArchive
+from tap_vpc.flow_log_fields import record_format
+from tap_vpc.flow_log_table import FlowLogTable
 from tap_vpc.https_security_group import build_https_security_group
 from tap_vpc.network import availability_zone_names, build_vpc, nat_elastic_ips, nat_gateways
 from tap_vpc.outputs import add_outputs
@@ -39,6 +43,20 @@ class TapVpcStack(Stack):
         self.vpc = build_vpc(self, config)
         self.https_security_group = build_https_security_group(self, self.vpc, config.https_ingress_cidrs)
         Tags.of(self.https_security_group).add("Name", f"{config.stack_name}-https")
+        removal_policy = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
+        self.archive = (
+            FlowLogArchive(
+                self,
+                "FlowLogArchive",
+                retention_days=config.archive_retention_days,
+                transition_days=config.archive_transition_days,
+                object_lock_mode=config.archive_object_lock_mode,
+                removal_policy=removal_policy,
+                key_alias=config.archive_key_alias,
+            )
+            if config.flow_log_archive
+            else None
+        )
         self.flow_log = VpcFlowLog(
             self,
             "FlowLog",
@@ -48,10 +66,29 @@ class TapVpcStack(Stack):
             max_aggregation_interval=config.flow_log_max_aggregation_interval,
             retention_days=config.flow_log_retention_days,
             log_format=config.flow_log_format,
-            removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+            removal_policy=removal_policy,
             role_name=config.flow_log_role_name,
             key_alias=config.flow_log_key_alias,
+            archive_bucket=self.archive.bucket if self.archive else None,
         )
+        if self.archive is not None:
+            self.flow_log_table = FlowLogTable(
+                self,
+                "FlowLogTable",
+                database_name=config.archive_database_name,
+                bucket_name=self.archive.bucket.bucket_name,
+                record_format=record_format(config.flow_log_format),
+            )
+            self.investigations = InvestigationWorkGroup(
+                self,
+                "Investigations",
+                workgroup_name=config.archive_workgroup_name,
+                database_name=config.archive_database_name,
+                results_bucket=self.archive.query_results_bucket,
+                key=self.archive.key,
+                removal_policy=removal_policy,
+            )
+            self.investigations.node.add_dependency(self.flow_log_table)
         self._acknowledge_design_findings()
         compliance.annotate_default_sg_lockdown_provider(self)
         self.outputs = add_outputs(self, config, self._output_values())
@@ -92,6 +129,14 @@ class TapVpcStack(Stack):
             "FlowLogGroupName": self.flow_log.log_group.log_group_name,
             "FlowLogGroupArn": self.flow_log.log_group.log_group_arn,
         }
+        if self.archive is not None and self.flow_log.archive_flow_log is not None:
+            values |= {
+                "ArchiveFlowLogId": self.flow_log.archive_flow_log.flow_log_id,
+                "ArchiveBucketName": self.archive.bucket.bucket_name,
+                "FlowLogDatabaseName": self.flow_log_table.database_name,
+                "FlowLogTableName": self.flow_log_table.table_name,
+                "AthenaWorkGroupName": self.investigations.workgroup.ref,
+            }
         for number, (public, private) in enumerate(zip(vpc.public_subnets, vpc.private_subnets, strict=True), 1):
             values[f"PublicSubnet{number}Id"] = public.subnet_id
             values[f"PrivateSubnet{number}Id"] = private.subnet_id

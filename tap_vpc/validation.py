@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 from tap_vpc import limits
+from tap_vpc.archive_validation import check_archive
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError, ConfigProblem
 from tap_vpc.outputs import longest_output_key
@@ -397,6 +398,7 @@ RULES: tuple[Callable[[TapVpcConfig], list[ConfigProblem]], ...] = (
     check_subnet_cidrs,
     check_https_ingress_cidrs,
     check_flow_log,
+    check_archive,
     check_tags,
 )
 

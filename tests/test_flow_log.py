@@ -63,7 +63,8 @@ LOG_GROUP_ARN = {
 
 
 def test_flow_log_covers_the_vpc_with_all_traffic_every_600s(template: Template) -> None:
-    template.resource_count_is("AWS::EC2::FlowLog", 1)
+    # Two flow logs: this one to CloudWatch Logs (the hot tier), and the archive's to S3.
+    template.resource_count_is("AWS::EC2::FlowLog", 2)
     template.has_resource_properties(
         "AWS::EC2::FlowLog",
         {
@@ -113,7 +114,7 @@ def test_key_rotates_and_is_retained_by_default(template: Template) -> None:
 
 
 def test_key_policy_scopes_cloudwatch_logs_to_this_log_group(template_json: Mapping[str, Any]) -> None:
-    key = next(iter(resources_of(template_json, "AWS::KMS::Key").values()))
+    key = next(k for i, k in resources_of(template_json, "AWS::KMS::Key").items() if i.startswith("FlowLogKey"))
     statement = next(
         s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "AllowCloudWatchLogsForThisLogGroup"
     )
@@ -127,7 +128,7 @@ def test_key_policy_scopes_cloudwatch_logs_to_this_log_group(template_json: Mapp
 
 def test_key_policy_allows_grants_only_for_aws_services(template_json: Mapping[str, Any]) -> None:
     # AWS Control Tower CT.KMS.PR.3, as its guard rule checks it.
-    key = next(iter(resources_of(template_json, "AWS::KMS::Key").values()))
+    key = next(k for i, k in resources_of(template_json, "AWS::KMS::Key").items() if i.startswith("FlowLogKey"))
     statement = next(
         s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "DenyGrantsExceptForAwsServices"
     )

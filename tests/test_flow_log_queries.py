@@ -99,8 +99,12 @@ def run(connection: duckdb.DuckDBPyConnection, name: str) -> list[tuple[Any, ...
 
 def test_the_queries_are_the_four_investigations() -> None:
     assert {query.name: query.description for query in named_queries()} == {
-        "address_in_window": "Everything to or from one address in a time window. Parameters: the address twice, then the",
-        "private_egress_to_internet": "Traffic from the private subnets to the internet, by destination. The private subnet IDs are the",
+        "address_in_window": "Everything to or from one address in a time window. Parameters: the address twice,"
+        " then the window's start and end in Unix seconds (the records' start and end fields).",
+        "private_egress_to_internet": "Traffic from the private subnets to the internet, by destination. The private"
+        " subnet IDs are the one parameter, comma-joined (the PrivateSubnetIds export). pkt_dstaddr is the real"
+        " destination behind the NAT gateway; anything outside the private (RFC 1918) and link-local ranges is the"
+        " internet.",
         "rejected_by_source": "Rejected flows by source address: who keeps knocking on what the security groups and NACLs refuse.",
         "top_talkers": "Top talkers: the source and destination pairs that moved the most bytes, accepted or not.",
     }
@@ -178,6 +182,16 @@ def test_adding_a_field_adds_its_typed_column_in_order() -> None:
     extended = f"{DEFAULT_LOG_FORMAT} ${{ecs-task-id}}"
     assert table_columns(extended)[-1] == ("ecs_task_id", "string")
     assert table_columns(extended)[:-1] == table_columns(DEFAULT_LOG_FORMAT)
+
+
+def test_a_description_longer_than_athena_takes_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # AWS::Athena::NamedQuery Description: at most 1,024 characters.
+    (tmp_path / "fits.sql").write_text("-- " + "x" * 1024 + "\nSELECT 1\n")
+    monkeypatch.setattr("tap_vpc.named_queries.QUERIES_DIR", tmp_path)
+    assert [len(query.description) for query in named_queries()] == [1024]
+    (tmp_path / "wordy.sql").write_text("-- " + "x" * 1000 + "\n-- " + "y" * 24 + "\nSELECT 1\n")
+    with pytest.raises(ValueError, match=r"wordy\.sql: its leading comment, a description, exceeds 1024"):
+        named_queries()
 
 
 def test_a_query_must_say_what_it_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,10 +29,16 @@ PER_AZ = {
     for n in (1, 2, 3)
 }
 EXTRA = {"AvailabilityZones", "NatGatewayPublicIps", "FlowLogGroupName", "FlowLogGroupArn"}
+ARCHIVE = {"ArchiveFlowLogId", "ArchiveBucketName", "FlowLogDatabaseName", "FlowLogTableName", "AthenaWorkGroupName"}
 
 
 def test_every_contract_output_is_present_and_nothing_else(template_json: Mapping[str, Any]) -> None:
-    assert set(template_json["Outputs"]) == SEED_OUTPUTS | PER_AZ | EXTRA
+    assert set(template_json["Outputs"]) == SEED_OUTPUTS | PER_AZ | EXTRA | ARCHIVE
+
+
+def test_without_the_archive_its_outputs_are_gone() -> None:
+    outputs = synthesize(TapVpcConfig(environment_suffix="pr-7", flow_log_archive=False)).to_json()["Outputs"]
+    assert set(outputs) == SEED_OUTPUTS | PER_AZ | EXTRA
 
 
 def test_every_output_is_exported_under_its_stable_name_with_a_description(template_json: Mapping[str, Any]) -> None:
@@ -76,8 +82,12 @@ def test_single_value_outputs_reference_their_resources(template_json: Mapping[s
     (vpc,) = resources_of(template_json, "AWS::EC2::VPC")
     (igw,) = resources_of(template_json, "AWS::EC2::InternetGateway")
     (group,) = resources_of(template_json, "AWS::EC2::SecurityGroup")
-    (flow_log,) = resources_of(template_json, "AWS::EC2::FlowLog")
+    flow_logs = resources_of(template_json, "AWS::EC2::FlowLog")
+    (flow_log,) = (i for i, r in flow_logs.items() if r["Properties"]["LogDestinationType"] == "cloud-watch-logs")
+    (archive_flow_log,) = (i for i, r in flow_logs.items() if r["Properties"]["LogDestinationType"] == "s3")
     (log_group,) = resources_of(template_json, "AWS::Logs::LogGroup")
+    (database,) = resources_of(template_json, "AWS::Glue::Database")
+    (workgroup,) = resources_of(template_json, "AWS::Athena::WorkGroup")
     assert outputs["VpcId"]["Value"] == {"Ref": vpc}
     assert outputs["VpcCidr"]["Value"] == {"Fn::GetAtt": [vpc, "CidrBlock"]}
     assert outputs["InternetGatewayId"]["Value"] == {"Ref": igw}
@@ -85,6 +95,12 @@ def test_single_value_outputs_reference_their_resources(template_json: Mapping[s
     assert outputs["FlowLogId"]["Value"] == {"Ref": flow_log}
     assert outputs["FlowLogGroupName"]["Value"] == {"Ref": log_group}
     assert outputs["FlowLogGroupArn"]["Value"] == {"Fn::GetAtt": [log_group, "Arn"]}
+    assert outputs["ArchiveFlowLogId"]["Value"] == {"Ref": archive_flow_log}
+    assert outputs["ArchiveBucketName"]["Value"] == {"Ref": "FlowLogArchiveBucketEDB91C57"}
+    assert outputs["AthenaWorkGroupName"]["Value"] == {"Ref": workgroup}
+    assert outputs["FlowLogDatabaseName"]["Value"] == "tap_vpc_dev"
+    assert outputs["FlowLogTableName"]["Value"] == "vpc_flow_logs"
+    assert database == "FlowLogTableDatabaseC68E683C"
 
 
 def test_isolated_tier_adds_its_own_exports() -> None:
@@ -93,7 +109,7 @@ def test_isolated_tier_adds_its_own_exports() -> None:
     )
     outputs = synthesize(config).to_json()["Outputs"]
     added = {"IsolatedSubnetIds", "IsolatedSubnet1Id", "IsolatedSubnet2Id", "IsolatedSubnet3Id"}
-    assert set(outputs) == SEED_OUTPUTS | PER_AZ | EXTRA | added
+    assert set(outputs) == SEED_OUTPUTS | PER_AZ | EXTRA | ARCHIVE | added
     assert outputs["IsolatedSubnet1Id"]["Export"] == {"Name": "TapVpcStack-db-IsolatedSubnet1Id"}
 
 

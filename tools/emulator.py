@@ -138,8 +138,13 @@ def read_record(path: Path) -> ServerRecord | None:
 
 
 def port_is_free(port: int) -> bool:
-    """True when nothing listens on localhost:``port``."""
+    """True when nothing listens on localhost:``port``.
+
+    Connections left in TIME_WAIT by a server just stopped do not count: the moto server binds with
+    SO_REUSEADDR too, so ``make local`` right after ``make local-down`` can take the port again.
+    """
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("localhost", port))
         except OSError as error:

@@ -35,6 +35,10 @@ STATEFUL_TYPES = (
     "AWS::EC2::FlowLog",
     "AWS::Logs::LogGroup",
     "AWS::KMS::Key",
+    "AWS::S3::Bucket",
+    "AWS::Glue::Database",
+    "AWS::Glue::Table",
+    "AWS::Athena::WorkGroup",
 )
 
 
@@ -65,10 +69,14 @@ REPLACEMENT_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::EC2::EIP": ("Domain",),
     "AWS::EC2::SecurityGroup": ("GroupDescription", "GroupName", "VpcId"),
     "AWS::EC2::FlowLog": (
-        "DeliverLogsPermissionArn", "LogDestination", "LogDestinationType", "LogFormat", "LogGroupName",
-        "MaxAggregationInterval", "ResourceId", "ResourceType", "TrafficType",
+        "DeliverLogsPermissionArn", "DestinationOptions", "LogDestination", "LogDestinationType", "LogFormat",
+        "LogGroupName", "MaxAggregationInterval", "ResourceId", "ResourceType", "TrafficType",
     ),
     "AWS::Logs::LogGroup": ("LogGroupName",),
+    "AWS::S3::Bucket": ("BucketName",),
+    "AWS::Glue::Database": ("CatalogId",),
+    "AWS::Glue::Table": ("CatalogId", "DatabaseName"),
+    "AWS::Athena::WorkGroup": ("Name",),
 }  # fmt: skip
 
 

@@ -21,6 +21,8 @@ from moto.iam import models as iam_models
 from moto.kms.models import Key
 from moto.logs.models import LogGroup, logs_backends
 
+from tools.moto_archive import patch_archive_models, patch_bucket_policy_conditions, patch_s3_bucket_properties
+
 MOTO_VERSION = "5.2.5"
 
 #: Access keys of this form act in the account they name: ``EMULATOR`` + 12 digits (20 characters,
@@ -206,6 +208,18 @@ PATCHES: dict[str, tuple[Callable[[], None], str]] = {
     "restrict-default-security-group": (
         patch_restrict_default_security_group,
         "Custom::VpcRestrictDefaultSG needs its Lambda run, which moto cannot without Docker",
+    ),
+    "s3-bucket-properties": (
+        patch_s3_bucket_properties,
+        "AWS::S3::Bucket gets only encryption and tags: no versioning, Object Lock, lifecycle, logging",
+    ),
+    "bucket-policy-conditions": (
+        patch_bucket_policy_conditions,
+        "bucket policies are evaluated without their conditions: a TLS-only Deny denies everything",
+    ),
+    "archive-models": (
+        patch_archive_models,
+        "no AWS::S3::BucketPolicy, AWS::Glue::Database/Table or AWS::Athena::WorkGroup/NamedQuery",
     ),
 }
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tools.docs.archive_cost import archive_cost_markdown
 from tools.docs.cidr_plan_table import cidr_plan_markdown
-from tools.docs.cost import cost_section
+from tools.docs.cost import cost_section, load_prices
 from tools.docs.diagram import network_dot
 from tools.docs.documented_configs import DIAGRAM_PROFILE, profile_configs
 from tools.docs.export_table import HELPER_SETUP, export_table_markdown
@@ -43,6 +44,7 @@ def readme_sections() -> dict[str, str]:
         "cidr-plan": cidr_plan_markdown([(item.name, item.network) for item in profiles]),
         "exports": f"```python\n{HELPER_SETUP}```\n\n{export_table_markdown(load_contract())}",
         "cost": cost_section(),
+        "archive-cost": archive_cost_markdown(load_prices()),
     }
 
 

@@ -130,6 +130,10 @@ def cost_markdown(
         f"- Flow-log storage: {_rate(table, 'log_storage_gb_month')}, kept for {_retentions(profiles)}.",
         f"- Interface endpoint data: {_rate(table, 'interface_endpoint_data_gb')}.",
         f"- KMS key rotation: {_rate(table, 'kms_rotation_month')}.",
+        f"- Flow-log archive delivery to S3: {_rate(table, 'vended_logs_s3_gb')},"
+        f" plus Parquet conversion: {_rate(table, 'parquet_conversion_gb')}.",
+        f"- Archive storage: {_rate(table, 's3_standard_gb_month')}, then {_rate(table, 's3_glacier_ir_gb_month')}.",
+        f"- Athena: {_rate(table, 'athena_tb_scanned')}.",
     ]
     basis = (
         f"{table.region} on-demand prices, {table.hours_per_month} hours per month, from `docs/prices.json`"

@@ -37,6 +37,7 @@ def network_dot(model: NetworkModel, *, title: str, subtitle: str) -> str:
     lines += _vpc_cluster(model)
     lines += _routes(model)
     lines += _flow_logs(model)
+    lines += _archives(model)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -141,6 +142,36 @@ def _flow_logs(model: NetworkModel) -> list[str]:
                 f'  {key_node} [label="KMS key\\ncustomer managed, rotating", shape=octagon, fillcolor="#ffebee"];',
                 f'  {key_node} -> {group_node} [label="encrypts", style=dashed];',
                 f"  {{ rank=same; {group_node} {key_node} }}",
+            ]
+    return lines
+
+
+def _archives(model: NetworkModel) -> list[str]:
+    """The flow log to S3, the locked bucket, the Glue table over it and the Athena workgroup."""
+    bottom = [_endpoint_node(endpoint.logical_id) for endpoint in model.endpoints]
+    anchor = bottom[-1] if bottom else _anchor(model, model.subnets[-1])
+    lines = []
+    for archive in model.archives:
+        flow_node, bucket_node = _node_id(archive.flow_log), _node_id(archive.bucket)
+        lock = f"Object Lock {archive.object_lock_mode} {archive.object_lock_days} days"
+        tiers = f"Glacier IR after {archive.transition_days} days, expires after {archive.expiry_days}"
+        partitions = "hourly Hive partitions" if archive.hourly_hive_partitions else "daily partitions"
+        lines += [
+            f'  {flow_node} [label="Flow log to S3\\n{archive.file_format}, {partitions}", fillcolor="#fff8e1"];',
+            f'  {bucket_node} [label="S3 archive\\n{lock}\\n{tiers}", shape=cylinder, fillcolor="#fff8e1"];',
+            f'  {anchor} -> {flow_node} [ltail=cluster_vpc, label="same records"];',
+            f"  {flow_node} -> {bucket_node};",
+        ]
+        if archive.table:
+            lines += [
+                f'  glue_table [label="Glue table {archive.table}\\npartition projection", fillcolor="#fff8e1"];',
+                f'  {bucket_node} -> glue_table [dir=back, label="reads"];',
+            ]
+        if archive.workgroup:
+            lines += [
+                f'  athena [label="Athena workgroup {archive.workgroup}\\n{archive.named_queries} named queries,'
+                ' KMS-encrypted results", fillcolor="#fff8e1"];',
+                '  glue_table -> athena [dir=back, label="queries"];',
             ]
     return lines
 

@@ -69,6 +69,26 @@ class FlowLog:
 
 
 @dataclass(frozen=True)
+class Archive:
+    """The flow log to S3 and what reads it: the bucket's lock and lifecycle, the table, the workgroup.
+
+    Days are ``None`` where the template sets no such rule; ``table`` and ``workgroup`` are names.
+    """
+
+    flow_log: str
+    bucket: str
+    file_format: str
+    hourly_hive_partitions: bool
+    object_lock_mode: str | None
+    object_lock_days: int | None
+    transition_days: int | None
+    expiry_days: int | None
+    table: str | None
+    workgroup: str | None
+    named_queries: int
+
+
+@dataclass(frozen=True)
 class IngressRule:
     """One security-group ingress rule, as ``protocol``, port range and source network."""
 
@@ -97,6 +117,7 @@ class NetworkModel:
     nat_gateways: tuple[NatGateway, ...]
     endpoints: tuple[VpcEndpoint, ...]
     flow_logs: tuple[FlowLog, ...]
+    archives: tuple[Archive, ...]
     security_groups: tuple[SecurityGroup, ...]
     elastic_ips: int
     kms_keys: int
@@ -170,6 +191,12 @@ def read_network(template: Template) -> NetworkModel:
         flow_logs=tuple(
             _flow_log(resources, logical_id, properties)
             for logical_id, properties in _of_type(resources, "AWS::EC2::FlowLog")
+            if properties.get("LogDestinationType", "cloud-watch-logs") == "cloud-watch-logs"
+        ),
+        archives=tuple(
+            _archive(resources, logical_id, properties)
+            for logical_id, properties in _of_type(resources, "AWS::EC2::FlowLog")
+            if properties.get("LogDestinationType") == "s3"
         ),
         security_groups=tuple(
             SecurityGroup(logical_id, properties["GroupDescription"], _ingress_rules(properties))
@@ -259,6 +286,32 @@ def _flow_log(resources: Mapping[str, Mapping[str, Any]], logical_id: str, prope
         log_group_name=group["LogGroupName"],
         retention_days=group.get("RetentionInDays"),
         kms_key=_ref(group["KmsKeyId"]) if "KmsKeyId" in group else None,
+    )
+
+
+def _archive(resources: Mapping[str, Mapping[str, Any]], logical_id: str, properties: Mapping[str, Any]) -> Archive:
+    """The S3 flow log, the bucket its ``LogDestination`` names, and the Glue table and workgroup."""
+    bucket = properties["LogDestination"]["Fn::GetAtt"][0]
+    bucket_properties = resources[bucket]["Properties"]
+    options = properties.get("DestinationOptions", {})
+    retention = bucket_properties.get("ObjectLockConfiguration", {}).get("Rule", {}).get("DefaultRetention", {})
+    rules = bucket_properties.get("LifecycleConfiguration", {}).get("Rules", [])
+    transitions = [t["TransitionInDays"] for rule in rules for t in rule.get("Transitions", [])]
+    expiries = [rule["ExpirationInDays"] for rule in rules if "ExpirationInDays" in rule]
+    tables = [p["TableInput"]["Name"] for _, p in _of_type(resources, "AWS::Glue::Table")]
+    workgroups = [p["Name"] for _, p in _of_type(resources, "AWS::Athena::WorkGroup")]
+    return Archive(
+        flow_log=logical_id,
+        bucket=bucket,
+        file_format=options.get("FileFormat", "plain-text"),
+        hourly_hive_partitions=bool(options.get("HiveCompatiblePartitions")) and bool(options.get("PerHourPartition")),
+        object_lock_mode=retention.get("Mode"),
+        object_lock_days=retention.get("Days"),
+        transition_days=min(transitions) if transitions else None,
+        expiry_days=min(expiries) if expiries else None,
+        table=tables[0] if tables else None,
+        workgroup=workgroups[0] if workgroups else None,
+        named_queries=len(_of_type(resources, "AWS::Athena::NamedQuery")),
     )
 
 

@@ -1,0 +1,32 @@
+"""Customer-managed KMS keys as TAP VPC makes them: rotated, and grants limited to AWS services."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+
+def rotating_key(
+    scope: Construct, id_: str, *, description: str, alias: str | None, removal_policy: RemovalPolicy
+) -> kms.Key:
+    """A key with yearly rotation whose policy lets ``kms:CreateGrant`` through only for AWS services.
+
+    The deny statement is AWS Control Tower's CT.KMS.PR.3: grants only for AWS services acting for
+    AWS resources. The key policy still gives the account root its usual access, so IAM decides.
+    """
+    key = kms.Key(
+        scope, id_, description=description, enable_key_rotation=True, alias=alias, removal_policy=removal_policy
+    )
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid="DenyGrantsExceptForAwsServices",
+            effect=iam.Effect.DENY,
+            principals=[iam.AnyPrincipal()],
+            actions=["kms:CreateGrant"],
+            resources=["*"],
+            conditions={"BoolIfExists": {"kms:GrantIsForAWSResource": "false", "aws:PrincipalIsAWSService": "false"}},
+        )
+    )
+    return key

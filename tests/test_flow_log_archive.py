@@ -1,0 +1,219 @@
+"""The flow-log archive: a second flow log to S3, and buckets that keep it locked, tiered and private."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from tap_vpc.config import TapVpcConfig
+from tests.template_helpers import resources_of
+from tools.project import synthesize
+
+ACCOUNT = {"Ref": "AWS::AccountId"}
+LOGS_SOURCE_ARN = {
+    "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":logs:", {"Ref": "AWS::Region"}, ":", ACCOUNT, ":*"]]
+}
+DELIVERY_CONDITIONS = {"StringEquals": {"aws:SourceAccount": ACCOUNT}, "ArnLike": {"aws:SourceArn": LOGS_SOURCE_ARN}}
+
+
+#: Logical IDs, stable across synths (contract/logical-ids.json guards them).
+BUCKETS = {
+    "Bucket": "FlowLogArchiveBucketEDB91C57",
+    "QueryResultsBucket": "FlowLogArchiveQueryResultsBucket079692E6",
+    "AccessLogBucket": "FlowLogArchiveAccessLogBucket31908095",
+}
+POLICIES = {
+    "Bucket": "FlowLogArchiveBucketPolicy1F2C7A56",
+    "QueryResultsBucket": "FlowLogArchiveQueryResultsBucketPolicy84DF9965",
+    "AccessLogBucket": "FlowLogArchiveAccessLogBucketPolicyC7507BD1",
+}
+
+
+def bucket(template: Mapping[str, Any], name: str) -> dict[str, Any]:
+    return dict(template["Resources"][BUCKETS[name]])
+
+
+def statements(template: Mapping[str, Any], bucket_name: str) -> dict[str, dict[str, Any]]:
+    policy = template["Resources"][POLICIES[bucket_name]]
+    assert policy["Properties"]["Bucket"] == {"Ref": BUCKETS[bucket_name]}
+    document = policy["Properties"]["PolicyDocument"]["Statement"]
+    return {s.get("Sid", f"{s['Effect']}{s['Action']}"): s for s in document}
+
+
+def test_the_archive_flow_log_writes_hourly_hive_parquet_to_the_bucket(template_json: Mapping[str, Any]) -> None:
+    flow_log = template_json["Resources"]["FlowLogArchiveFlowLogB5FAD573"]
+    properties = flow_log["Properties"]
+    # PascalCase, as AWS::EC2::FlowLog's schema spells them (aws-cdk-lib writes camelCase: aws/aws-cdk#25432).
+    assert properties["DestinationOptions"] == {
+        "FileFormat": "parquet",
+        "HiveCompatiblePartitions": True,
+        "PerHourPartition": True,
+    }
+    assert properties["LogDestinationType"] == "s3"
+    assert properties["LogDestination"] == {"Fn::GetAtt": ["FlowLogArchiveBucketEDB91C57", "Arn"]}
+    assert "DeliverLogsPermissionArn" not in properties  # S3 delivery uses the bucket policy, not a role
+    assert flow_log["DependsOn"] == ["FlowLogArchiveBucketPolicy1F2C7A56"]
+
+
+def test_both_flow_logs_record_the_same_traffic_in_the_same_format(template_json: Mapping[str, Any]) -> None:
+    flow_logs = list(resources_of(template_json, "AWS::EC2::FlowLog").values())
+    assert len(flow_logs) == 2
+    for key in ("LogFormat", "TrafficType", "MaxAggregationInterval", "ResourceId"):
+        assert flow_logs[0]["Properties"][key] == flow_logs[1]["Properties"][key], key
+
+
+def test_archive_bucket_is_kms_encrypted_with_the_bucket_key(template_json: Mapping[str, Any]) -> None:
+    encryption = bucket(template_json, "Bucket")["Properties"]["BucketEncryption"]
+    assert encryption == {
+        "ServerSideEncryptionConfiguration": [
+            {
+                "BucketKeyEnabled": True,
+                "ServerSideEncryptionByDefault": {
+                    "KMSMasterKeyID": {"Fn::GetAtt": ["FlowLogArchiveKey56C6EA68", "Arn"]},
+                    "SSEAlgorithm": "aws:kms",
+                },
+            }
+        ]
+    }
+
+
+@pytest.mark.parametrize("name", ["Bucket", "QueryResultsBucket", "AccessLogBucket"])
+def test_every_archive_bucket_is_versioned_private_and_owner_enforced(
+    template_json: Mapping[str, Any], name: str
+) -> None:
+    properties = bucket(template_json, name)["Properties"]
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert properties["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert properties["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert properties["NotificationConfiguration"] == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
+    tls = statements(template_json, name)["Denys3:*"]
+    assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert tls["Principal"] == {"AWS": "*"}
+
+
+def test_default_archive_is_locked_in_compliance_mode_for_a_year(template_json: Mapping[str, Any]) -> None:
+    properties = bucket(template_json, "Bucket")["Properties"]
+    assert properties["ObjectLockEnabled"] is True
+    assert properties["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}},
+    }
+
+
+def test_lifecycle_moves_to_glacier_instant_retrieval_then_expires(template_json: Mapping[str, Any]) -> None:
+    (rule,) = bucket(template_json, "Bucket")["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert rule == {
+        "Id": "GlacierInstantRetrievalThenExpire",
+        "Status": "Enabled",
+        "Transitions": [{"StorageClass": "GLACIER_IR", "TransitionInDays": 90}],
+        "ExpirationInDays": 365,
+        "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+    }
+
+
+def test_retention_transition_and_mode_are_settings() -> None:
+    config = TapVpcConfig(
+        environment_suffix="pr-9",
+        archive_retention_days=2557,
+        archive_transition_days=30,
+        archive_object_lock_mode="GOVERNANCE",
+    )
+    template = synthesize(config).to_json()
+    properties = bucket(template, "Bucket")["Properties"]
+    assert properties["ObjectLockConfiguration"]["Rule"] == {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 2557}}
+    (rule,) = properties["LifecycleConfiguration"]["Rules"]
+    assert (rule["Transitions"][0]["TransitionInDays"], rule["ExpirationInDays"]) == (30, 2557)
+
+
+def test_server_access_logs_go_to_a_separate_sse_s3_bucket(template_json: Mapping[str, Any]) -> None:
+    access_log_bucket = {"Ref": "FlowLogArchiveAccessLogBucket31908095"}
+    for name, prefix in (("Bucket", "archive/"), ("QueryResultsBucket", "query-results/")):
+        logging = bucket(template_json, name)["Properties"]["LoggingConfiguration"]
+        assert logging == {"DestinationBucketName": access_log_bucket, "LogFilePrefix": prefix}
+    properties = bucket(template_json, "AccessLogBucket")["Properties"]
+    # S3 delivers server access logs only to SSE-S3 buckets without an Object Lock default retention.
+    assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
+        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+    ]
+    assert "ObjectLockConfiguration" not in properties
+    assert "LoggingConfiguration" not in properties
+    write = next(s for s in statements(template_json, "AccessLogBucket").values() if s["Effect"] == "Allow")
+    assert write["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    assert write["Action"] == "s3:PutObject"
+
+
+def test_delivery_policy_admits_only_this_accounts_log_deliveries(template_json: Mapping[str, Any]) -> None:
+    policy = statements(template_json, "Bucket")
+    write = policy["AWSLogDeliveryWrite"]
+    assert write["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert write["Action"] == "s3:PutObject"
+    assert write["Resource"] == {
+        "Fn::Join": ["", [{"Fn::GetAtt": ["FlowLogArchiveBucketEDB91C57", "Arn"]}, "/AWSLogs/*"]]
+    }
+    assert write["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT, "s3:x-amz-acl": "bucket-owner-full-control"},
+        "ArnLike": {"aws:SourceArn": LOGS_SOURCE_ARN},
+    }
+    acl_check = policy["AWSLogDeliveryAclCheck"]
+    assert acl_check["Action"] == ["s3:GetBucketAcl", "s3:ListBucket"]
+    assert acl_check["Resource"] == {"Fn::GetAtt": ["FlowLogArchiveBucketEDB91C57", "Arn"]}
+    assert acl_check["Condition"] == DELIVERY_CONDITIONS
+
+
+def test_archive_key_rotates_and_lets_log_delivery_encrypt_for_this_account(template_json: Mapping[str, Any]) -> None:
+    key = resources_of(template_json, "AWS::KMS::Key")["FlowLogArchiveKey56C6EA68"]
+    assert key["Properties"]["EnableKeyRotation"] is True
+    by_sid = {s["Sid"]: s for s in key["Properties"]["KeyPolicy"]["Statement"] if "Sid" in s}
+    delivery = by_sid["AllowVpcFlowLogsDelivery"]
+    assert delivery["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert delivery["Action"] == [
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+    ]
+    assert delivery["Condition"] == DELIVERY_CONDITIONS
+    assert by_sid["DenyGrantsExceptForAwsServices"]["Effect"] == "Deny"  # CT.KMS.PR.3
+    aliases = [a["Properties"]["AliasName"] for a in resources_of(template_json, "AWS::KMS::Alias").values()]
+    assert "alias/tap-vpc/dev/flow-log-archive" in aliases
+
+
+def test_query_results_expire_after_30_days(template_json: Mapping[str, Any]) -> None:
+    properties = bucket(template_json, "QueryResultsBucket")["Properties"]
+    (rule,) = properties["LifecycleConfiguration"]["Rules"]
+    assert (rule["ExpirationInDays"], rule["NoncurrentVersionExpiration"]) == (30, {"NoncurrentDays": 1})
+    assert properties["ObjectLockConfiguration"]["Rule"] == {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}
+
+
+def test_prod_keeps_the_buckets_when_the_stack_goes(template_json: Mapping[str, Any]) -> None:
+    for name in ("Bucket", "QueryResultsBucket", "AccessLogBucket"):
+        resource = bucket(template_json, name)
+        assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain"), name
+
+
+def test_non_retained_environments_delete_the_buckets_without_a_lambda() -> None:
+    template = synthesize(TapVpcConfig(environment_suffix="pr-8", retain_data=False, archive_retention_days=7))
+    resources = template.to_json()
+    for name in ("Bucket", "QueryResultsBucket", "AccessLogBucket"):
+        assert bucket(resources, name)["DeletionPolicy"] == "Delete", name
+    # No auto-delete custom resource: Object Lock would refuse it, and it would be a Lambda to govern.
+    assert resources_of(resources, "Custom::S3AutoDeleteObjects") == {}
+    assert len(resources_of(resources, "AWS::Lambda::Function")) == 1  # the default-SG lock-down only
+
+
+def test_archive_off_builds_one_flow_log_and_no_bucket() -> None:
+    resources = synthesize(TapVpcConfig(environment_suffix="pr-6", flow_log_archive=False)).to_json()
+    assert len(resources_of(resources, "AWS::EC2::FlowLog")) == 1
+    for resource_type in ("AWS::S3::Bucket", "AWS::Glue::Table", "AWS::Athena::WorkGroup"):
+        assert resources_of(resources, resource_type) == {}, resource_type
