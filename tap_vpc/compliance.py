@@ -181,7 +181,6 @@ def acknowledge_access_log_destination(bucket: s3.Bucket) -> None:
             f"{_CFN_GUARD}s3_bucket_default_encryption_kms_check",
             f"{_CFN_GUARD}s3_bucket_object_lock_enabled_check",
             f"{_CFN_GUARD}s3_bucket_logging_enabled_check",
-            "AwsSolutions-S1",
         ],
         "Destination of S3 server access logs: S3 delivers them only to buckets with SSE-S3 default "
         "encryption and no Object Lock default retention, and a destination that logged to itself "

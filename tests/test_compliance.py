@@ -124,6 +124,7 @@ def test_acknowledgements_sit_only_on_the_constructs_that_need_them() -> None:
         ("acknowledge_public_internet_routes", "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW"),
         ("acknowledge_open_https", "AwsSolutions-EC23"),
         ("acknowledge_lockdown_outside_vpc", "lambda_inside_vpc_check"),
+        ("acknowledge_unreplicated_archive", "PCI.DSS.321-S3BucketReplicationEnabled"),
     ],
 )
 def test_each_acknowledgement_is_needed(
@@ -131,6 +132,44 @@ def test_each_acknowledgement_is_needed(
 ) -> None:
     monkeypatch.setattr(compliance, helper, lambda construct: None)
     assert expected in nag_findings(tmp_path, TapVpcConfig(), lambda stack: None)
+
+
+def test_the_access_log_destination_needs_each_of_its_acknowledgements(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compliance, "acknowledge_access_log_destination", lambda bucket: None)
+    findings = nag_findings(tmp_path, TapVpcConfig(), lambda stack: None)
+    assert {
+        "NIST.800.53.R5-S3DefaultEncryptionKMS",
+        "HIPAA.Security-S3DefaultEncryptionKMS",
+        "PCI.DSS.321-S3DefaultEncryptionKMS",
+        "s3_bucket_default_encryption_kms_check",  # CT.S3.PR.10
+        "s3_bucket_object_lock_enabled_check",  # CT.S3.PR.9
+        "s3_bucket_logging_enabled_check",  # CT.S3.PR.2
+    } <= findings
+
+
+def test_archive_acknowledgements_sit_on_the_buckets_only() -> None:
+    stack, _ = synthesized(TapVpcConfig())
+    assert stack.archive is not None
+    replication = {
+        "NIST.800.53.R5-S3BucketReplicationEnabled",
+        "HIPAA.Security-S3BucketReplicationEnabled",
+        "PCI.DSS.321-S3BucketReplicationEnabled",
+    }
+    assert acknowledged(stack.archive.bucket) == replication
+    assert acknowledged(stack.archive.query_results_bucket) == replication
+    # AwsSolutions-S1 needs nothing: cdk-nag exempts a bucket that receives server access logs.
+    assert acknowledged(stack.archive.access_log_bucket) == replication | {
+        "NIST.800.53.R5-S3DefaultEncryptionKMS",
+        "HIPAA.Security-S3DefaultEncryptionKMS",
+        "PCI.DSS.321-S3DefaultEncryptionKMS",
+        "s3_bucket_default_encryption_kms_check",
+        "s3_bucket_object_lock_enabled_check",
+        "s3_bucket_logging_enabled_check",
+    }
+    assert acknowledged(stack.archive) == set()
+    assert acknowledged(stack.archive.key) == set()
 
 
 def test_restricted_https_ingress_is_not_acknowledged() -> None:

@@ -19,6 +19,7 @@ from tap_vpc import import_https_security_group, import_tap_vpc
 from tap_vpc.settings import SETTINGS
 from tests.template_helpers import imported_names
 from tools.docs.__main__ import DIAGRAM, DIAGRAM_SOURCE, README, generated_text_files, readme_sections
+from tools.docs.archive_cost import year_of_logs
 from tools.docs.cidr_plan_table import cidr_plan_markdown, free_blocks
 from tools.docs.cost import PRICES_FILE, PriceRegionError, fixed_monthly_cost, load_prices, require_prices_for, total
 from tools.docs.diagram import network_dot
@@ -261,14 +262,14 @@ def test_prod_fixed_cost_arithmetic() -> None:
     assert lines == {
         "NAT gateways": Decimal("98.55"),  # 3 x 730 h x $0.045
         "Public IPv4 addresses": Decimal("10.95"),  # 3 EIPs x 730 h x $0.005
-        "KMS keys, first year": Decimal("1.00"),  # 1 key x $1
+        "KMS keys, first year": Decimal("2.00"),  # 2 keys (flow-log group, archive) x $1
         "Interface endpoints, per AZ": Decimal("0.00"),
     }
 
 
 def test_single_nat_gateway_cost_arithmetic() -> None:
     lines = fixed_monthly_cost(network(environmentSuffix="dev", natGateways="1"), load_prices())
-    assert total(lines) == Decimal("37.50")  # 730 x 0.045 + 730 x 0.005 + 1
+    assert total(lines) == Decimal("38.50")  # 730 x 0.045 + 730 x 0.005 + 2 keys
 
 
 def test_interface_endpoints_are_priced_per_az() -> None:
@@ -299,8 +300,9 @@ def test_cost_section_prices_every_profile_and_the_single_nat_variant(sections: 
     header = section.splitlines()[0]
     for name in [*(item.name for item in profile_configs()), "dev, natGateways=1"]:
         assert f"`{name}`" in header
-    assert "**$110.50**" in section
-    assert "**$37.50**" in section
+    assert "**$111.50**" in section  # dev and prod: 3 NAT, 3 EIP, 2 keys
+    assert "**$110.50**" in section  # ephemeral: no archive, one key
+    assert "**$38.50**" in section
 
 
 def test_documented_config_network_is_its_template() -> None:
@@ -333,3 +335,48 @@ def test_a_pipe_in_a_setting_description_does_not_break_the_table() -> None:
     profile = DocumentedConfig("dev", config_for(environmentSuffix="dev"))
     for line in settings_markdown([profile]).splitlines()[2:]:
         assert line.replace("\\|", "").count("|") == 5
+
+
+# --- the archive --------------------------------------------------------------------------
+
+
+def test_a_year_of_ten_gb_a_day_worked_out_by_hand() -> None:
+    year = year_of_logs(10, load_prices())
+    # 10 GB x 365 days = 3,650 GB delivered.
+    assert year.cloudwatch_ingestion == Decimal("1825.00")  # 3,650 x $0.50
+    # Day d holds 10*d GB: sum 10*d for d=1..365 = 667,950 GB-days = 21,960 GB-months (a month is 365/12 days).
+    assert year.cloudwatch_storage == Decimal("658.80")  # 21,960 x $0.03
+    assert year.s3_delivery == Decimal("912.50")  # 3,650 x $0.25
+    assert year.parquet_conversion == Decimal("109.50")  # 3,650 x $0.03
+    # Standard holds at most 90 days: 10 x (1+...+90 + 90 x 275) = 288,450 GB-days = 9,483.29 GB-months.
+    assert year.s3_standard == Decimal("218.12")  # x $0.023
+    # Glacier IR holds the rest: 379,500 GB-days = 12,476.71 GB-months.
+    assert year.glacier_instant_retrieval == Decimal("49.91")  # x $0.004
+    assert year.archive_key == Decimal("12.00")  # 12 months x $1
+    assert (year.cloudwatch_only, year.archive) == (Decimal("2483.80"), Decimal("1302.03"))
+
+
+def test_the_archive_table_prices_each_volume(sections: dict[str, str]) -> None:
+    rows = sections["archive-cost"].splitlines()
+    assert rows[0].startswith("| Records per day | CloudWatch Logs only | S3 archive adds")
+    assert "| 10 GB | $2,483.80 | $1,302.03 | $3,785.83 | 34% |" in rows
+    assert [row.split(" | ")[0] for row in rows[2:]] == ["| 1 GB", "| 10 GB", "| 100 GB"]
+
+
+def test_the_diagram_draws_the_archive_chain() -> None:
+    model = network(environmentSuffix="prod")
+    (archive,) = model.archives
+    assert (archive.object_lock_mode, archive.object_lock_days) == ("COMPLIANCE", 365)
+    assert (archive.transition_days, archive.expiry_days) == (90, 365)
+    assert (archive.table, archive.workgroup, archive.named_queries) == ("vpc_flow_logs", "tap-vpc-prod", 4)
+    dot = network_dot(model, title="t", subtitle="s")
+    assert "Object Lock COMPLIANCE 365 days\\nGlacier IR after 90 days, expires after 365" in dot
+    assert "Flow log to S3\\nparquet, hourly Hive partitions" in dot
+    assert f"{archive.flow_log} -> {archive.bucket};" in dot
+    assert "Athena workgroup tap-vpc-prod\\n4 named queries, KMS-encrypted results" in dot
+
+
+def test_without_the_archive_nothing_of_it_is_drawn() -> None:
+    model = network(environmentSuffix="prod", flowLogArchive="false")
+    assert model.archives == ()
+    assert "S3 archive" not in network_dot(model, title="t", subtitle="s")

@@ -108,6 +108,9 @@ def test_the_patches_are_for_the_installed_moto() -> None:
         "keep-resources-without-update",
         "kms-key-tags",
         "restrict-default-security-group",
+        "s3-bucket-properties",
+        "bucket-policy-conditions",
+        "archive-models",
     }
 
 
@@ -215,3 +218,195 @@ def test_patched_moto_locks_the_default_group_down(patched: Emulator) -> None:
         Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
     )["SecurityGroups"]
     assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
+
+
+LOCKED_BUCKET = {
+    "Resources": {
+        "Logs": {"Type": "AWS::S3::Bucket", "Properties": {}},
+        "Bucket": {
+            "Type": "AWS::S3::Bucket",
+            "Properties": {
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "ObjectLockEnabled": True,
+                "ObjectLockConfiguration": {
+                    "ObjectLockEnabled": "Enabled",
+                    "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 30}},
+                },
+                "LifecycleConfiguration": {
+                    "Rules": [
+                        {
+                            "Id": "Tier",
+                            "Status": "Enabled",
+                            "Transitions": [{"StorageClass": "GLACIER_IR", "TransitionInDays": 90}],
+                            "ExpirationInDays": 365,
+                            "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+                        }
+                    ]
+                },
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "LoggingConfiguration": {"DestinationBucketName": {"Ref": "Logs"}, "LogFilePrefix": "archive/"},
+            },
+        },
+    },
+    "Outputs": {"Bucket": {"Value": {"Ref": "Bucket"}}, "Logs": {"Value": {"Ref": "Logs"}}},
+}
+
+TLS_ONLY_POLICY = {
+    "Resources": {
+        "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {}},
+        "Policy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": {"Ref": "Bucket"},
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Deny",
+                            "Principal": {"AWS": "*"},
+                            "Action": "s3:*",
+                            "Resource": [
+                                {"Fn::GetAtt": ["Bucket", "Arn"]},
+                                {"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket", "Arn"]}, "/*"]]},
+                            ],
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        }
+                    ],
+                },
+            },
+        },
+    },
+    "Outputs": {"Bucket": {"Value": {"Ref": "Bucket"}}},
+}
+
+GLUE_AND_ATHENA = {
+    "Resources": {
+        "Database": {
+            "Type": "AWS::Glue::Database",
+            "Properties": {"CatalogId": ACCOUNT, "DatabaseInput": {"Name": "probe_db"}},
+        },
+        "Table": {
+            "Type": "AWS::Glue::Table",
+            "Properties": {
+                "CatalogId": ACCOUNT,
+                "DatabaseName": {"Ref": "Database"},
+                "TableInput": {
+                    "Name": "probe_table",
+                    "TableType": "EXTERNAL_TABLE",
+                    "PartitionKeys": [{"Name": "year", "Type": "string"}],
+                    "StorageDescriptor": {"Columns": [{"Name": "srcaddr", "Type": "string"}]},
+                },
+            },
+        },
+        "WorkGroup": {
+            "Type": "AWS::Athena::WorkGroup",
+            "Properties": {
+                "Name": "probe-wg",
+                "WorkGroupConfiguration": {"EnforceWorkGroupConfiguration": True},
+            },
+        },
+        "Query": {
+            "Type": "AWS::Athena::NamedQuery",
+            "Properties": {
+                "Name": "probe",
+                "Database": {"Ref": "Database"},
+                "QueryString": "SELECT 1",
+                "WorkGroup": {"Ref": "WorkGroup"},
+            },
+        },
+    },
+    "Outputs": {
+        "Database": {"Value": {"Ref": "Database"}},
+        "WorkGroup": {"Value": {"Ref": "WorkGroup"}},
+        "QueryId": {"Value": {"Ref": "Query"}},
+    },
+}
+
+
+def test_plain_moto_creates_a_bucket_without_its_lock_lifecycle_or_logging(plain: Emulator) -> None:
+    bucket = deploy(plain, "locked-bucket", LOCKED_BUCKET)["Bucket"]
+    s3 = client(plain, "s3")
+    assert "Status" not in s3.get_bucket_versioning(Bucket=bucket)
+    with pytest.raises(ClientError, match="ObjectLockConfigurationNotFoundError"):
+        s3.get_object_lock_configuration(Bucket=bucket)
+    with pytest.raises(ClientError, match="NoSuchLifecycleConfiguration"):
+        s3.get_bucket_lifecycle_configuration(Bucket=bucket)
+
+
+def test_patched_moto_applies_versioning_lock_lifecycle_access_block_and_logging(patched: Emulator) -> None:
+    outputs = deploy(patched, "locked-bucket", LOCKED_BUCKET)
+    s3, bucket = client(patched, "s3"), outputs["Bucket"]
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    assert s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"] == {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 30}},
+    }
+    (rule,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert rule["Transitions"] == [{"Days": 90, "StorageClass": "GLACIER_IR"}]
+    assert (rule["Expiration"], rule["NoncurrentVersionExpiration"]) == ({"Days": 365}, {"NoncurrentDays": 30})
+    assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+    assert s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"] == {
+        "TargetBucket": outputs["Logs"],
+        "TargetPrefix": "archive/",
+    }
+
+
+def test_plain_moto_has_no_bucket_policy_resource(plain: Emulator) -> None:
+    bucket = deploy(plain, "tls-only", TLS_ONLY_POLICY)["Bucket"]
+    with pytest.raises(ClientError, match="NoSuchBucketPolicy"):
+        client(plain, "s3").get_bucket_policy(Bucket=bucket)
+
+
+def test_moto_denies_everything_under_a_tls_only_policy_without_the_conditions_patch(plain: Emulator) -> None:
+    # A plain server, given the policy by API, evaluates the Deny without its condition.
+    s3 = client(plain, "s3")
+    s3.create_bucket(Bucket="tls-only-probe")
+    document = json.loads(json.dumps(TLS_ONLY_POLICY["Resources"]["Policy"]["Properties"]["PolicyDocument"]))
+    document["Statement"][0]["Resource"] = ["arn:aws:s3:::tls-only-probe", "arn:aws:s3:::tls-only-probe/*"]
+    s3.put_bucket_policy(Bucket="tls-only-probe", Policy=json.dumps(document))
+    with pytest.raises(ClientError, match=r"AccessDenied|403"):
+        s3.put_object(Bucket="tls-only-probe", Key="k", Body=b"x")
+
+
+def test_patched_moto_stores_the_policy_and_still_serves_the_bucket(patched: Emulator) -> None:
+    bucket = deploy(patched, "tls-only", TLS_ONLY_POLICY)["Bucket"]
+    s3 = client(patched, "s3")
+    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+
+
+def test_plain_moto_skips_glue_and_athena(plain: Emulator) -> None:
+    deploy(plain, "glue-athena", GLUE_AND_ATHENA)
+    assert client(plain, "glue").get_databases()["DatabaseList"] == []
+    assert [group["Name"] for group in client(plain, "athena").list_work_groups()["WorkGroups"]] == ["primary"]
+
+
+def test_patched_moto_creates_the_database_table_workgroup_and_query(patched: Emulator) -> None:
+    outputs = deploy(patched, "glue-athena", GLUE_AND_ATHENA)
+    assert (outputs["Database"], outputs["WorkGroup"]) == ("probe_db", "probe-wg")
+    table = client(patched, "glue").get_table(DatabaseName="probe_db", Name="probe_table")["Table"]
+    assert table["PartitionKeys"] == [{"Name": "year", "Type": "string"}]
+    athena = client(patched, "athena")
+    assert athena.get_work_group(WorkGroup="probe-wg")["WorkGroup"]["Configuration"]["EnforceWorkGroupConfiguration"]
+    query = athena.get_named_query(NamedQueryId=outputs["QueryId"])["NamedQuery"]
+    assert (query["Name"], query["Database"], query["WorkGroup"]) == ("probe", "probe_db", "probe-wg")
+
+
+def test_patched_moto_updates_a_glue_table_in_place(patched: Emulator) -> None:
+    template = json.loads(json.dumps(GLUE_AND_ATHENA))
+    template["Resources"]["Table"]["Properties"]["DatabaseName"] = "update_db"
+    template["Resources"]["Database"]["Properties"]["DatabaseInput"]["Name"] = "update_db"
+    template["Resources"]["WorkGroup"]["Properties"]["Name"] = "update-wg"
+    deploy(patched, "glue-update", template)
+    columns = template["Resources"]["Table"]["Properties"]["TableInput"]["StorageDescriptor"]["Columns"]
+    columns.append({"Name": "dstaddr", "Type": "string"})
+    deploy(patched, "glue-update", template, update=True)
+    table = client(patched, "glue").get_table(DatabaseName="update_db", Name="probe_table")["Table"]
+    assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["srcaddr", "dstaddr"]

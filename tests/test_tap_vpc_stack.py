@@ -25,6 +25,8 @@ TAGGED_TYPES = (
     "AWS::Logs::LogGroup",
     "AWS::KMS::Key",
     "AWS::IAM::Role",
+    "AWS::S3::Bucket",
+    "AWS::Athena::WorkGroup",
 )
 
 

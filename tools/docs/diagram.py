@@ -148,8 +148,6 @@ def _flow_logs(model: NetworkModel) -> list[str]:
 
 def _archives(model: NetworkModel) -> list[str]:
     """The flow log to S3, the locked bucket, the Glue table over it and the Athena workgroup."""
-    bottom = [_endpoint_node(endpoint.logical_id) for endpoint in model.endpoints]
-    anchor = bottom[-1] if bottom else _anchor(model, model.subnets[-1])
     lines = []
     for archive in model.archives:
         flow_node, bucket_node = _node_id(archive.flow_log), _node_id(archive.bucket)
@@ -159,7 +157,13 @@ def _archives(model: NetworkModel) -> list[str]:
         lines += [
             f'  {flow_node} [label="Flow log to S3\\n{archive.file_format}, {partitions}", fillcolor="#fff8e1"];',
             f'  {bucket_node} [label="S3 archive\\n{lock}\\n{tiers}", shape=cylinder, fillcolor="#fff8e1"];',
-            f'  {anchor} -> {flow_node} [ltail=cluster_vpc, label="same records"];',
+            # Beside the CloudWatch flow log, fed the same records; an edge from the VPC box instead
+            # would pull Graphviz into reordering the AZ columns.
+            *(
+                f'  {_node_id(cw.logical_id)} -> {flow_node} [label="same records", style=dashed];'
+                for cw in model.flow_logs
+            ),
+            *(f"  {{ rank=same; {_node_id(cw.logical_id)} {flow_node} }}" for cw in model.flow_logs),
             f"  {flow_node} -> {bucket_node};",
         ]
         if archive.table:
