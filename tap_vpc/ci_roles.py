@@ -29,6 +29,37 @@ EXECUTION_POLICY = "TapVpcCloudFormationExecution"
 PARTITION = "aws"
 #: The CDK bootstrap qualifier this project uses (the CLI's default).
 BOOTSTRAP_QUALIFIER = "hnb659fds"
+#: What CloudFormation calls to create, update and delete the archive buckets (AWS::S3::Bucket and
+#: AWS::S3::BucketPolicy handlers), spelled out.
+ARCHIVE_BUCKET_ACTIONS = (
+    "s3:CreateBucket",
+    "s3:DeleteBucket",
+    "s3:ListBucket",
+    "s3:GetBucketLocation",
+    "s3:GetBucketPolicy",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "s3:GetBucketVersioning",
+    "s3:PutBucketVersioning",
+    "s3:GetEncryptionConfiguration",
+    "s3:PutEncryptionConfiguration",
+    "s3:GetLifecycleConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:GetBucketObjectLockConfiguration",
+    "s3:PutBucketObjectLockConfiguration",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:GetBucketOwnershipControls",
+    "s3:PutBucketOwnershipControls",
+    "s3:GetBucketLogging",
+    "s3:PutBucketLogging",
+    "s3:GetBucketNotification",
+    "s3:PutBucketNotification",
+    "s3:GetBucketTagging",
+    "s3:PutBucketTagging",
+)
+#: The first letters CloudFormation keeps of the stack name in a generated bucket name.
+ARCHIVE_BUCKET_PREFIX = "tapvpc"
 
 
 def github_environment_for(environment_suffix: str) -> str:
@@ -261,6 +292,54 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "lambda:TagResource",
             ],
             resources=[f"{arn}:lambda:{where}:function:{stack_prefix}-*"],
+        ),
+        iam.PolicyStatement(
+            sid="FlowLogDeliveryToS3",
+            # CreateFlowLogs with an S3 destination needs these of its caller (Amazon VPC User Guide,
+            # "IAM permissions for publishing flow logs to Amazon S3"); they take no resource.
+            actions=["logs:CreateLogDelivery", "logs:DeleteLogDelivery"],
+            resources=["*"],
+        ),
+        iam.PolicyStatement(
+            sid="FlowLogArchiveBuckets",
+            actions=list(ARCHIVE_BUCKET_ACTIONS),
+            # CloudFormation names the buckets <stack name>-<logical id>-<random>, lowercased and cut
+            # to 63 characters, which can shorten "tapvpcstack-" down to its first letters.
+            resources=[f"{arn}:s3:::{ARCHIVE_BUCKET_PREFIX}*"],
+        ),
+        iam.PolicyStatement(
+            sid="FlowLogArchiveTable",
+            actions=[
+                "glue:CreateDatabase",
+                "glue:DeleteDatabase",
+                "glue:GetDatabase",
+                "glue:UpdateDatabase",
+                "glue:CreateTable",
+                "glue:DeleteTable",
+                "glue:GetTable",
+                "glue:UpdateTable",
+            ],
+            resources=[
+                f"{arn}:glue:{where}:catalog",
+                f"{arn}:glue:{where}:database/tap_vpc_*",
+                f"{arn}:glue:{where}:table/tap_vpc_*/*",
+            ],
+        ),
+        iam.PolicyStatement(
+            sid="InvestigationWorkGroup",
+            actions=[
+                "athena:CreateWorkGroup",
+                "athena:DeleteWorkGroup",
+                "athena:GetWorkGroup",
+                "athena:UpdateWorkGroup",
+                "athena:TagResource",
+                "athena:UntagResource",
+                "athena:ListTagsForResource",
+                "athena:CreateNamedQuery",
+                "athena:DeleteNamedQuery",
+                "athena:GetNamedQuery",
+            ],
+            resources=[f"{arn}:athena:{where}:workgroup/tap-vpc-*"],
         ),
         iam.PolicyStatement(
             sid="BootstrapVersion",

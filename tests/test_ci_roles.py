@@ -132,6 +132,26 @@ def test_the_execution_policy_names_its_iam_and_log_scopes(template: dict[str, A
     assert '"*:*"' not in json.dumps(policy)
 
 
+def test_the_execution_policy_covers_the_archive_and_no_more(template: dict[str, Any]) -> None:
+    [policy] = [p for p in of_type(template, "AWS::IAM::ManagedPolicy") if p.get("ManagedPolicyName")]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    # An S3 flow log needs logs:CreateLogDelivery of whoever creates it (CloudFormation, here).
+    assert statements["FlowLogDeliveryToS3"]["Action"] == ["logs:CreateLogDelivery", "logs:DeleteLogDelivery"]
+    buckets = statements["FlowLogArchiveBuckets"]
+    assert buckets["Resource"] == "arn:aws:s3:::tapvpc*"
+    assert {"s3:CreateBucket", "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration"} <= set(
+        buckets["Action"]
+    )
+    assert not [action for action in buckets["Action"] if "*" in action or action[3:9] == "Object"]
+    assert "s3:DeleteObject" not in json.dumps(policy)  # CloudFormation never empties a locked archive
+    assert statements["FlowLogArchiveTable"]["Resource"] == [
+        f"arn:aws:glue:{REGION}:{ACCOUNT}:catalog",
+        f"arn:aws:glue:{REGION}:{ACCOUNT}:database/tap_vpc_*",
+        f"arn:aws:glue:{REGION}:{ACCOUNT}:table/tap_vpc_*/*",
+    ]
+    assert statements["InvestigationWorkGroup"]["Resource"] == f"arn:aws:athena:{REGION}:{ACCOUNT}:workgroup/tap-vpc-*"
+
+
 def test_the_wildcard_acknowledgements_are_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compliance, "acknowledge_ci_policy_wildcards", lambda policy, statements: None)
     with pytest.raises(RuntimeError, match=VALIDATION_FAILED):
