@@ -16,7 +16,7 @@ SUFFIX ?= $(or $(ENVIRONMENT_SUFFIX),dev)
 # Graphviz comes from Debian's packages; root installs it directly, anyone else through sudo.
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup graphviz lint unit test synth docs cost local local-down diff deploy golden clean bench
+.PHONY: help setup graphviz lint unit test synth docs cost local local-down diff deploy golden clean bench empty-archive
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ deploy: $(VENV)/.installed node_modules/.installed ## Synth once, diff (destruct
 	@$(PY) -m tools.deploy --environment $(SUFFIX) $(if $(APPROVAL),--require-approval $(APPROVAL)) \
 	  $(if $(APPROVE_DESTRUCTIVE),--approve-destructive) $(if $(ASSEMBLY),--assembly $(ASSEMBLY)) \
 	  $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT)) $(foreach pair,$(CONTEXT),-c $(pair))
+
+empty-archive: $(VENV)/.installed ## Empty the archive buckets of a non-retained environment (SUFFIX=pr-N) before cdk destroy
+	@$(PY) -m tools.empty_archive --environment $(SUFFIX) $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT))
 
 bench: $(VENV)/.installed node_modules/.installed ## Synth time as ratios to a bare CDK app, against docs/bench-budgets.json
 	@$(PY) -m tools.bench

@@ -220,7 +220,7 @@ def test_patched_moto_locks_the_default_group_down(patched: Emulator) -> None:
     assert (group["IpPermissions"], group["IpPermissionsEgress"]) == ([], [])
 
 
-LOCKED_BUCKET = {
+LOCKED_BUCKET: dict[str, Any] = {
     "Resources": {
         "Logs": {"Type": "AWS::S3::Bucket", "Properties": {}},
         "Bucket": {
@@ -256,7 +256,7 @@ LOCKED_BUCKET = {
     "Outputs": {"Bucket": {"Value": {"Ref": "Bucket"}}, "Logs": {"Value": {"Ref": "Logs"}}},
 }
 
-TLS_ONLY_POLICY = {
+TLS_ONLY_POLICY: dict[str, Any] = {
     "Resources": {
         "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {}},
         "Policy": {
@@ -284,7 +284,7 @@ TLS_ONLY_POLICY = {
     "Outputs": {"Bucket": {"Value": {"Ref": "Bucket"}}},
 }
 
-GLUE_AND_ATHENA = {
+GLUE_AND_ATHENA: dict[str, Any] = {
     "Resources": {
         "Database": {
             "Type": "AWS::Glue::Database",

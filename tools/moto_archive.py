@@ -8,6 +8,7 @@ the archive the integration suite checks. ``tools.moto_server.PATCHES`` lists th
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 from moto.athena.models import athena_backends
 from moto.cloudformation import parsing
+from moto.core.utils import utcnow
 from moto.glue.models import glue_backends
 from moto.s3.models import FakeBucket, S3Backend, s3_backends
 
@@ -56,6 +58,8 @@ def apply_bucket_properties(backend: S3Backend, name: str, properties: dict[str,
     if "LifecycleConfiguration" in properties:
         rules = [api_lifecycle_rule(rule) for rule in properties["LifecycleConfiguration"]["Rules"]]
         backend.put_bucket_lifecycle_configuration(name, rules)
+    for rule in properties.get("OwnershipControls", {}).get("Rules", []):
+        backend.put_bucket_ownership_controls(name, rule["ObjectOwnership"])
     if "PublicAccessBlockConfiguration" in properties:
         backend.put_public_access_block(name, properties["PublicAccessBlockConfiguration"])
     if "LoggingConfiguration" in properties:
@@ -74,7 +78,10 @@ def apply_bucket_properties(backend: S3Backend, name: str, properties: dict[str,
 
 
 def patch_s3_bucket_properties() -> None:
-    """AWS::S3::Bucket: versioning, Object Lock, lifecycle, public access block, logging, EventBridge."""
+    """AWS::S3::Bucket: versioning, Object Lock, lifecycle, ownership, public access block, logging, EventBridge.
+
+    Also stamps new objects with a default retention given in days only, where moto 5.2.5 crashes.
+    """
     original_create = FakeBucket.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
     original_update = FakeBucket.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
@@ -104,6 +111,12 @@ def patch_s3_bucket_properties() -> None:
         apply_bucket_properties(_s3(account_id), bucket.name, cloudformation_json.get("Properties", {}))
         return bucket  # type: ignore[no-any-return]
 
+    def default_retention(self: FakeBucket) -> str:
+        # moto multiplies both of days and years, and crashes when one is unset (S3 takes either).
+        until = utcnow() + datetime.timedelta(days=(self.default_lock_days or 0) + 365 * (self.default_lock_years or 0))
+        return until.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    FakeBucket.default_retention = default_retention  # type: ignore[method-assign]
     FakeBucket.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment,arg-type]
     FakeBucket.update_from_cloudformation_json = classmethod(update)  # type: ignore[method-assign,assignment]
 

@@ -25,6 +25,10 @@ KEPT = (
     "NatGatewayIds",
     "FlowLogId",
     "FlowLogGroupName",
+    "ArchiveFlowLogId",
+    "ArchiveBucketName",
+    "FlowLogDatabaseName",
+    "AthenaWorkGroupName",
 )
 
 
@@ -33,7 +37,12 @@ def updated(deployment: Deployment) -> dict[str, str]:
     """The outputs after a second deploy with two settings changed."""
     assert deployment.server is not None
     assert deployment.workdir is not None
-    changed = {**deployment.context, "flowLogRetentionDays": "400", "httpsIngressCidrs": "10.20.0.0/16"}
+    changed = {
+        **deployment.context,
+        "flowLogRetentionDays": "400",
+        "httpsIngressCidrs": "10.20.0.0/16",
+        "archiveTransitionDays": "60",
+    }
     _, outputs, _ = deploy_to_emulator(deployment.server, changed, deployment.workdir, quiet=True)
     return outputs
 
@@ -47,6 +56,12 @@ def test_the_update_keeps_the_vpc_subnets_nat_gateways_and_flow_log(
 def test_the_new_retention_is_live(deployment: Deployment, updated: dict[str, str]) -> None:
     groups = deployment.client("logs").describe_log_groups(logGroupNamePrefix=updated["FlowLogGroupName"])["logGroups"]
     assert [group["retentionInDays"] for group in groups] == [400]
+
+
+def test_the_new_archive_transition_is_live(deployment: Deployment, updated: dict[str, str]) -> None:
+    (rule,) = deployment.client("s3").get_bucket_lifecycle_configuration(Bucket=updated["ArchiveBucketName"])["Rules"]
+    assert rule["Transitions"] == [{"Days": 60, "StorageClass": "GLACIER_IR"}]
+    assert rule["Expiration"] == {"Days": 365}
 
 
 def test_the_new_ingress_is_live(deployment: Deployment, updated: dict[str, str]) -> None:
