@@ -3,13 +3,18 @@
 Public entry points:
 - ``TapVpcConfig`` / ``load_config``: the one typed, validated configuration.
 - ``TapVpcStack``: the VPC, flow log, HTTPS security group and exported outputs.
-- ``VpcFlowLog``: the flow-log construct (KMS-encrypted CloudWatch Logs destination).
+- ``VpcFlowLog``: the flow-log construct (KMS-encrypted CloudWatch Logs, and the S3 archive).
+- ``FlowLogArchive``, ``FlowLogTable``, ``InvestigationWorkGroup``: the archive's buckets, its Glue
+  table and its Athena workgroup.
 - ``import_tap_vpc``: what consumer stacks call to use an exported TAP VPC.
 """
 
+from tap_vpc.athena_workgroup import InvestigationWorkGroup
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError, ConfigProblem
 from tap_vpc.flow_log import VpcFlowLog
+from tap_vpc.flow_log_archive import FlowLogArchive
+from tap_vpc.flow_log_table import FlowLogTable
 from tap_vpc.imports import import_https_security_group, import_tap_vpc
 from tap_vpc.settings import load_config
 from tap_vpc.tap_vpc_stack import TapVpcStack
@@ -17,6 +22,9 @@ from tap_vpc.tap_vpc_stack import TapVpcStack
 __all__ = [
     "ConfigError",
     "ConfigProblem",
+    "FlowLogArchive",
+    "FlowLogTable",
+    "InvestigationWorkGroup",
     "TapVpcConfig",
     "TapVpcStack",
     "VpcFlowLog",
