@@ -6,8 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from aws_cdk import App, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Template
 
 from tap_vpc.config import TapVpcConfig
+from tap_vpc.flow_log import VpcFlowLog
 from tests.template_helpers import resources_of
 from tools.project import synthesize
 
@@ -217,3 +222,19 @@ def test_archive_off_builds_one_flow_log_and_no_bucket() -> None:
     assert len(resources_of(resources, "AWS::EC2::FlowLog")) == 1
     for resource_type in ("AWS::S3::Bucket", "AWS::Glue::Table", "AWS::Athena::WorkGroup"):
         assert resources_of(resources, resource_type) == {}, resource_type
+
+
+def test_an_imported_bucket_gets_the_archive_flow_log_without_a_policy_to_wait_for() -> None:
+    stack = Stack(App(), "Imported")
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0, subnet_configuration=[])
+    bucket = s3.Bucket.from_bucket_name(stack, "Archive", "central-flow-log-archive")
+    VpcFlowLog(stack, "FlowLog", vpc=vpc, log_group_name="/probe", archive_bucket=bucket)
+    archive = next(
+        r
+        for r in Template.from_stack(stack).to_json()["Resources"].values()
+        if r["Type"] == "AWS::EC2::FlowLog" and r["Properties"]["LogDestinationType"] == "s3"
+    )
+    assert archive["Properties"]["LogDestination"] == {
+        "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::central-flow-log-archive"]]
+    }
+    assert "DependsOn" not in archive  # the central bucket's policy is its owner's to write

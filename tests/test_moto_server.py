@@ -410,3 +410,26 @@ def test_patched_moto_updates_a_glue_table_in_place(patched: Emulator) -> None:
     deploy(patched, "glue-update", template, update=True)
     table = client(patched, "glue").get_table(DatabaseName="update_db", Name="probe_table")["Table"]
     assert [c["Name"] for c in table["StorageDescriptor"]["Columns"]] == ["srcaddr", "dstaddr"]
+
+
+def tagged_locked_bucket(transition_days: int) -> dict[str, Any]:
+    template: dict[str, Any] = json.loads(json.dumps(LOCKED_BUCKET))
+    properties = template["Resources"]["Bucket"]["Properties"]
+    properties["Tags"] = [{"Key": "Project", "Value": "PaymentGateway"}]
+    properties["LifecycleConfiguration"]["Rules"][0]["Transitions"][0]["TransitionInDays"] = transition_days
+    return template
+
+
+def test_plain_moto_fails_to_update_a_tagged_bucket_cloudformation_named(plain: Emulator) -> None:
+    deploy(plain, "tagged-bucket", tagged_locked_bucket(90))
+    with pytest.raises((ClientError, ResponseParserError)):  # KeyError 'BucketName' inside moto
+        deploy(plain, "tagged-bucket", tagged_locked_bucket(60), update=True)
+
+
+def test_patched_moto_updates_the_bucket_in_place(patched: Emulator) -> None:
+    bucket = deploy(patched, "tagged-bucket", tagged_locked_bucket(90))["Bucket"]
+    assert deploy(patched, "tagged-bucket", tagged_locked_bucket(60), update=True)["Bucket"] == bucket
+    s3 = client(patched, "s3")
+    (rule,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert rule["Transitions"] == [{"Days": 60, "StorageClass": "GLACIER_IR"}]
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "Project", "Value": "PaymentGateway"}]

@@ -18,7 +18,9 @@ from moto.athena.models import athena_backends
 from moto.cloudformation import parsing
 from moto.core.utils import utcnow
 from moto.glue.models import glue_backends
+from moto.s3.cloud_formation import cfn_to_api_encryption
 from moto.s3.models import FakeBucket, S3Backend, s3_backends
+from moto.utilities.tagging_service import TaggingService
 
 
 def _s3(account_id: str) -> S3Backend:
@@ -80,7 +82,8 @@ def apply_bucket_properties(backend: S3Backend, name: str, properties: dict[str,
 def patch_s3_bucket_properties() -> None:
     """AWS::S3::Bucket: versioning, Object Lock, lifecycle, ownership, public access block, logging, EventBridge.
 
-    Also stamps new objects with a default retention given in days only, where moto 5.2.5 crashes.
+    Also stamps new objects with a default retention given in days only, where moto 5.2.5 crashes,
+    and updates a bucket that CloudFormation named, where moto's update fails on its tags.
     """
     original_create = FakeBucket.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
     original_update = FakeBucket.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
@@ -105,11 +108,21 @@ def patch_s3_bucket_properties() -> None:
         account_id: str,
         region_name: str,
     ) -> FakeBucket:
-        bucket = original_update(
-            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-        )
-        apply_bucket_properties(_s3(account_id), bucket.name, cloudformation_json.get("Properties", {}))
-        return bucket  # type: ignore[no-any-return]
+        properties = cloudformation_json.get("Properties", {})
+        if properties.get("BucketName", original_resource.name) != original_resource.name:
+            return original_update(  # type: ignore[no-any-return]
+                cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+            )
+        # In place. moto's own update tags the bucket by properties["BucketName"], which a bucket
+        # named by CloudFormation does not have (KeyError, and the whole stack update fails).
+        backend = _s3(account_id)
+        if "BucketEncryption" in properties:
+            backend.put_bucket_encryption(original_resource.name, cfn_to_api_encryption(properties["BucketEncryption"]))
+        if "Tags" in properties:
+            tags = TaggingService().flatten_tag_list(properties["Tags"])
+            backend.put_bucket_tagging(original_resource.name, tags)  # type: ignore[arg-type]
+        apply_bucket_properties(backend, original_resource.name, properties)
+        return original_resource  # type: ignore[no-any-return]
 
     def default_retention(self: FakeBucket) -> str:
         # moto multiplies both of days and years, and crashes when one is unset (S3 takes either).
