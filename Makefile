@@ -16,7 +16,7 @@ SUFFIX ?= $(or $(ENVIRONMENT_SUFFIX),dev)
 # Graphviz comes from Debian's packages; root installs it directly, anyone else through sudo.
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup graphviz lint unit test synth docs cost local local-down diff deploy golden clean bench empty-archive
+.PHONY: help setup graphviz lint unit test synth docs cost local local-down diff deploy golden clean bench empty-archive access-analysis
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -84,6 +84,9 @@ deploy: $(VENV)/.installed node_modules/.installed ## Synth once, diff (destruct
 
 empty-archive: $(VENV)/.installed ## Empty the archive buckets of a non-retained environment (SUFFIX=pr-N) before cdk destroy
 	@$(PY) -m tools.empty_archive --environment $(SUFFIX) $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT))
+
+access-analysis: $(VENV)/.installed ## Run Network Access Analyzer on the matrix's deny scopes of a deployed stack (SUFFIX=prod)
+	@$(PY) -m tools.access_analysis --environment $(SUFFIX)
 
 bench: $(VENV)/.installed node_modules/.installed ## Synth time as ratios to a bare CDK app, against docs/bench-budgets.json
 	@$(PY) -m tools.bench

@@ -213,7 +213,18 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "ec2:UpdateSecurityGroupRuleDescriptions*",
                 "ec2:ReplaceRoute",
                 "ec2:ReplaceRouteTableAssociation",
+                # A tier ACL takes over its subnets by replacing their association, and an entry
+                # changes in place by replacement.
+                "ec2:ReplaceNetworkAclAssociation",
+                "ec2:ReplaceNetworkAclEntry",
             ],
+            resources=["*"],
+        ),
+        iam.PolicyStatement(
+            sid="InterfaceEndpointPrivateDns",
+            # An interface endpoint with private DNS associates the VPC with a hosted zone that AWS
+            # owns (a dependent action of ec2:CreateVpcEndpoint), whose ARN is not known beforehand.
+            actions=["route53:AssociateVPCWithHostedZone"],
             resources=["*"],
         ),
         iam.PolicyStatement(

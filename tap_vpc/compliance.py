@@ -94,6 +94,17 @@ def acknowledge_open_https(security_group: ec2.SecurityGroup) -> None:
     )
 
 
+def acknowledge_network_acls(acls: list[ec2.NetworkAcl]) -> None:
+    """AwsSolutions-VPC3 ("a Network ACL has been implemented") on TAP VPC's tier ACLs only."""
+    for acl in acls:
+        acknowledge(
+            acl,
+            ["AwsSolutions-VPC3"],
+            "PCI DSS v4.0 1.3 and 1.4 ask for controls at each subnet boundary of the cardholder-data "
+            "environment; the tier ACLs are that boundary, and the reachability matrix proves them on every synth.",
+        )
+
+
 #: checkov checks skipped on the default-SG lock-down Lambda that aws-cdk-lib generates, with reasons.
 CHECKOV_LOCKDOWN_SKIPS = {
     "CKV_AWS_115": "aws-cdk-lib's one-shot custom-resource handler runs only during deployments; "

@@ -11,6 +11,19 @@ from dataclasses import dataclass, field
 
 from tap_vpc.flow_log_fields import DEFAULT_LOG_FORMAT
 
+#: The segmentation a PCI cardholder-data environment needs (PCI DSS v4.0 1.3, 1.4), as
+#: ``source -> destination : ports : verdict`` rules; ``data`` ports are ``dataTierPorts``.
+PCI_REACHABILITY_MATRIX: tuple[str, ...] = (
+    "internet -> public : 443 : allow",
+    "internet -> private : any : deny",
+    "internet -> data : any : deny",
+    "public -> data : any : deny",
+    "private -> data : data : allow",
+    "private -> internet : 443 : allow",
+    "data -> endpoints : 443 : allow",
+    "data -> internet : any : deny",
+)
+
 STACK_NAME_PREFIX = "TapVpcStack"
 DEFAULT_PROJECT_TAG = "PaymentGateway"
 DEFAULT_MANAGED_BY_TAG = "CDK"
@@ -35,6 +48,9 @@ class TapVpcConfig:
     private_subnet_cidrs: tuple[str, ...] = ("10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24")
     isolated_subnet_cidrs: tuple[str, ...] = ()
     https_ingress_cidrs: tuple[str, ...] = ("0.0.0.0/0",)
+    data_tier_ports: tuple[int, ...] = (5432, 6379)
+    interface_endpoints: tuple[str, ...] = ()
+    reachability_matrix: tuple[str, ...] = PCI_REACHABILITY_MATRIX
     flow_log_traffic_type: str = "ALL"
     flow_log_max_aggregation_interval: int = 600
     flow_log_retention_days: int = 365

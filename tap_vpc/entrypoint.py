@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from aws_cdk import App
+from aws_cdk import App, cx_api
 
 from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
+from tap_vpc.reachability.check import broken_rules, check_template, render_failure
 from tap_vpc.settings import load_config
 
 #: What the jsii runtime raises when a validation plugin (cdk-nag) reports a finding.
@@ -26,7 +27,8 @@ def synth_app(build: Callable[[App, TapVpcConfig], None], app: App | None = None
 
     ``app`` defaults to ``App()``, which takes its context and output directory from the CDK CLI.
     Prints one error block and returns 1, writing no template, when a setting is invalid; returns
-    1 with a pointer to the nag report when a compliance pack reports a finding.
+    1 with a pointer to the nag report when a compliance pack reports a finding, and 1 with one
+    block naming the rule and the deciding resources when a template breaks its reachability matrix.
     """
     app = app or App()
     try:
@@ -38,14 +40,32 @@ def synth_app(build: Callable[[App, TapVpcConfig], None], app: App | None = None
     add_compliance_checks(app)
     report = f"{app.outdir}/validation-report.json"
     try:
-        app.synth()
+        assembly = app.synth()
     except RuntimeError as error:
         if VALIDATION_FAILED not in str(error):
             raise
+        # The templates are written before the packs run: check segmentation too, so one run names both.
+        segmentation_gate(cx_api.CloudAssembly(app.outdir).stacks)
         print(f"TAP VPC compliance error: the findings above fail the synth; report: {report}", file=sys.stderr)
+        return 1
+    if segmentation_gate(assembly.stacks):
         return 1
     findings = unacknowledged_findings(app.outdir)
     if findings:
         print(f"TAP VPC compliance error: {', '.join(findings)} (see above); report: {report}", file=sys.stderr)
         return 1
+    return 0
+
+
+def segmentation_gate(stacks: Sequence[cx_api.CloudFormationStackArtifact]) -> int:
+    """Check each stack's template against its reachability matrix; 0, or 1 after one error block.
+
+    A failing stack's template is removed from the assembly, so nothing can deploy it.
+    """
+    for stack in stacks:
+        results = check_template(stack.template)
+        if broken_rules(results):
+            print(render_failure(stack.stack_name, results), file=sys.stderr)
+            os.remove(stack.template_full_path)
+            return 1
     return 0

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from tap_vpc.tiers import mark_tier
+
 HTTPS_PORT = 443
 
 
 def build_https_security_group(scope: Construct, vpc: ec2.IVpc, ingress_cidrs: Sequence[str]) -> ec2.SecurityGroup:
-    """Create ``HttpsSecurityGroup``: one described ingress rule per CIDR on TCP 443, egress all."""
+    """Create ``HttpsSecurityGroup`` (tier metadata ``public``): a described rule per CIDR on TCP 443, egress all."""
     group = ec2.SecurityGroup(
         scope,
         "HttpsSecurityGroup",
@@ -23,4 +25,5 @@ def build_https_security_group(scope: Construct, vpc: ec2.IVpc, ingress_cidrs: S
     for cidr in ingress_cidrs:
         peer = ec2.Peer.ipv4(cidr) if ipaddress.ip_network(cidr).version == 4 else ec2.Peer.ipv6(cidr)
         group.add_ingress_rule(peer, ec2.Port.tcp(HTTPS_PORT), f"HTTPS from {cidr}")
+    mark_tier(group, "public")
     return group

@@ -146,3 +146,15 @@ QUERY_BYTES_SCANNED_CUTOFF = 100 * 1024**3
 #: has no ``NOW``; a query outside the range sees no partitions, so the README says when to extend it.
 ARCHIVE_FIRST_YEAR = 2026
 ARCHIVE_LAST_YEAR = 2050
+
+#: Amazon VPC quotas, "Rules per network ACL": 20 inbound and 20 outbound by default (adjustable to
+#: 40; each direction is counted on its own, the default '*' rule not included).
+#: https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-nacls
+NACL_RULES_PER_DIRECTION = 20
+
+#: Amazon VPC quotas, "Interface VPC endpoints per VPC": 50 by default.
+#: https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-quotas.html
+INTERFACE_ENDPOINTS_PER_VPC = 50
+
+#: Services the VPC reaches through its gateway endpoints (S3, DynamoDB), never listed as interface ones.
+GATEWAY_ENDPOINT_SERVICES = frozenset({"s3", "dynamodb"})

@@ -60,6 +60,15 @@ def output_specs(config: TapVpcConfig) -> list[OutputSpec]:
             OutputSpec(f"IsolatedSubnet{number}Id", f"ID of the isolated subnet in AZ {number}")
             for number in range(1, config.az_count + 1)
         ]
+        specs.append(
+            OutputSpec(
+                "DataSecurityGroupId", "ID of the data-tier security group (dataTierPorts from the private tier)"
+            )
+        )
+    if config.interface_endpoints:
+        specs.append(
+            OutputSpec("EndpointSecurityGroupId", "ID of the interface endpoints' security group (443 from the VPC)")
+        )
     return specs
 
 

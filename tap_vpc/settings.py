@@ -89,6 +89,17 @@ def parse_list(raw: object) -> tuple[str, ...]:
     raise ParseError("must be a list of strings or a comma-separated string.")
 
 
+def parse_ports(raw: object) -> tuple[int, ...]:
+    """Accept a JSON list of integers, or a comma-separated string of them (from ``-c``)."""
+    items = parse_list(raw) if isinstance(raw, str) else raw
+    if isinstance(items, (list, tuple)):
+        try:
+            return tuple(parse_int(item) for item in items)
+        except ParseError:
+            pass
+    raise ParseError("must be a list of port numbers, or a comma-separated string of them.")
+
+
 def parse_tags(raw: object) -> tuple[tuple[str, str], ...]:
     """Accept a JSON object of strings, or ``k=v,k=v`` (from ``-c``)."""
     if isinstance(raw, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in raw.items()):
@@ -174,8 +185,29 @@ SETTINGS: tuple[Setting, ...] = (
         "httpsIngressCidrs",
         "https_ingress_cidrs",
         parse_list,
-        "IPv4/IPv6 networks (not host addresses)",
-        "Sources allowed to reach TCP 443 on the HTTPS security group.",
+        "IPv4/IPv6 networks (not host addresses); at most 15 IPv4 ones (public NACL quota)",
+        "Sources allowed to reach TCP 443 on the HTTPS security group and the public tier's NACL.",
+    ),
+    Setting(
+        "dataTierPorts",
+        "data_tier_ports",
+        parse_ports,
+        "TCP ports 1-65535, each once; (ports + 2) x azCount NACL inbound rules within AWS's 20",
+        "Ports the private tier may open to the data tier (isolatedSubnetCidrs), in its NACL and security group.",
+    ),
+    Setting(
+        "interfaceEndpoints",
+        "interface_endpoints",
+        parse_list,
+        "service names such as kms, sts, ecr.api, each once, at most 50",
+        "Interface endpoints in the private tier: private DNS, 443 from the VPC only, this account's principals.",
+    ),
+    Setting(
+        "reachabilityMatrix",
+        "reachability_matrix",
+        parse_list,
+        "rules 'source -> destination : ports : allow|deny' over internet, public, private, data",
+        "What may reach what; every synth checks the template against it (PCI DSS 1.3, 1.4). Defaults to PCI's.",
     ),
     Setting(
         "flowLogTrafficType",

@@ -8,15 +8,22 @@ from aws_cdk import App, Environment, Fn, RemovalPolicy, Stack, Tags
 from constructs import Construct
 
 from tap_vpc import compliance
+from tap_vpc.access_scopes import NetworkAccessScopes, zone_resources
 from tap_vpc.athena_workgroup import InvestigationWorkGroup
 from tap_vpc.config import TapVpcConfig
+from tap_vpc.data_security_group import build_data_security_group
 from tap_vpc.flow_log import VpcFlowLog
 from tap_vpc.flow_log_archive import FlowLogArchive
 from tap_vpc.flow_log_fields import record_format
 from tap_vpc.flow_log_table import FlowLogTable
 from tap_vpc.https_security_group import build_https_security_group
+from tap_vpc.interface_endpoints import PrivateServiceEndpoints
 from tap_vpc.network import availability_zone_names, build_vpc, nat_elastic_ips, nat_gateways
+from tap_vpc.network_acls import TierNetworkAcls
 from tap_vpc.outputs import add_outputs
+from tap_vpc.reachability.check import segmentation_metadata
+from tap_vpc.reachability.matrix import parse_matrix
+from tap_vpc.reachability.template_model import SEGMENTATION_METADATA
 
 
 class TapVpcStack(Stack):
@@ -43,6 +50,7 @@ class TapVpcStack(Stack):
         self.vpc = build_vpc(self, config)
         self.https_security_group = build_https_security_group(self, self.vpc, config.https_ingress_cidrs)
         Tags.of(self.https_security_group).add("Name", f"{config.stack_name}-https")
+        self._build_segmentation()
         removal_policy = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
         self.archive = (
             FlowLogArchive(
@@ -92,6 +100,48 @@ class TapVpcStack(Stack):
         self._acknowledge_design_findings()
         compliance.annotate_default_sg_lockdown_provider(self)
         self.outputs = add_outputs(self, config, self._output_values())
+
+    def _build_segmentation(self) -> None:
+        """NACLs per tier, interface endpoints, the data tier's group, and the matrix the synth checks."""
+        config = self.config
+        self.network_acls = TierNetworkAcls(self, "NetworkAcls", vpc=self.vpc, config=config)
+        compliance.acknowledge_network_acls(list(self.network_acls.acls.values()))
+        self.interface_endpoints = (
+            PrivateServiceEndpoints(
+                self,
+                "InterfaceEndpoints",
+                vpc=self.vpc,
+                vpc_cidr=config.vpc_cidr,
+                services=config.interface_endpoints,
+            )
+            if config.interface_endpoints
+            else None
+        )
+        self.data_security_group = (
+            build_data_security_group(
+                self,
+                self.vpc,
+                ports=config.data_tier_ports,
+                private_cidrs=config.private_subnet_cidrs,
+                endpoint_group=self.interface_endpoints.security_group if self.interface_endpoints else None,
+            )
+            if config.isolated_subnet_cidrs
+            else None
+        )
+        if self.data_security_group is not None:
+            Tags.of(self.data_security_group).add("Name", f"{config.stack_name}-data")
+        if self.interface_endpoints is not None:
+            Tags.of(self.interface_endpoints.security_group).add("Name", f"{config.stack_name}-endpoints")
+        self.access_scopes = NetworkAccessScopes(
+            self,
+            "NetworkAccessScopes",
+            rules=parse_matrix(config.reachability_matrix, config.data_tier_ports),
+            zone_resources=zone_resources(self.vpc),
+            name_prefix=config.stack_name,
+        )
+        self.template_options.metadata = {
+            SEGMENTATION_METADATA: segmentation_metadata(config.reachability_matrix, config.data_tier_ports)
+        }
 
     @property
     def availability_zones(self) -> list[str]:
@@ -146,6 +196,10 @@ class TapVpcStack(Stack):
             values["IsolatedSubnetIds"] = Fn.join(",", [subnet.subnet_id for subnet in vpc.isolated_subnets])
             for number, isolated in enumerate(vpc.isolated_subnets, 1):
                 values[f"IsolatedSubnet{number}Id"] = isolated.subnet_id
+        if self.data_security_group is not None:
+            values["DataSecurityGroupId"] = self.data_security_group.security_group_id
+        if self.interface_endpoints is not None:
+            values["EndpointSecurityGroupId"] = self.interface_endpoints.security_group.security_group_id
         return values
 
 

@@ -18,6 +18,7 @@ from tap_vpc.archive_validation import check_archive
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError, ConfigProblem
 from tap_vpc.outputs import longest_output_key
+from tap_vpc.segmentation_validation import check_segmentation
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -399,6 +400,7 @@ RULES: tuple[Callable[[TapVpcConfig], list[ConfigProblem]], ...] = (
     check_https_ingress_cidrs,
     check_flow_log,
     check_archive,
+    check_segmentation,
     check_tags,
 )
 

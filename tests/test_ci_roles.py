@@ -152,6 +152,14 @@ def test_the_execution_policy_covers_the_archive_and_no_more(template: dict[str,
     assert statements["InvestigationWorkGroup"]["Resource"] == f"arn:aws:athena:{REGION}:{ACCOUNT}:workgroup/tap-vpc-*"
 
 
+def test_the_execution_policy_covers_the_segmentation(template: dict[str, Any]) -> None:
+    [policy] = [p for p in of_type(template, "AWS::IAM::ManagedPolicy") if p.get("ManagedPolicyName")]
+    statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
+    assert {"ec2:ReplaceNetworkAclAssociation", "ec2:ReplaceNetworkAclEntry"} <= set(statements["Network"]["Action"])
+    assert statements["InterfaceEndpointPrivateDns"]["Action"] == "route53:AssociateVPCWithHostedZone"
+    assert "route53:*" not in json.dumps(policy)
+
+
 def test_the_wildcard_acknowledgements_are_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compliance, "acknowledge_ci_policy_wildcards", lambda policy, statements: None)
     with pytest.raises(RuntimeError, match=VALIDATION_FAILED):

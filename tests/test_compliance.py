@@ -114,6 +114,9 @@ def test_acknowledgements_sit_only_on_the_constructs_that_need_them() -> None:
     for subnet in stack.vpc.private_subnets:
         assert acknowledged(subnet) == set()
     assert acknowledged(stack.https_security_group) == {"AwsSolutions-EC23"}
+    for acl in stack.network_acls.acls.values():
+        assert acknowledged(acl) == {"AwsSolutions-VPC3"}
+    assert acknowledged(stack.network_acls) == set()
     assert acknowledged(stack.vpc) == set()
     assert acknowledged(stack) == set()
 
@@ -125,6 +128,7 @@ def test_acknowledgements_sit_only_on_the_constructs_that_need_them() -> None:
         ("acknowledge_open_https", "AwsSolutions-EC23"),
         ("acknowledge_lockdown_outside_vpc", "lambda_inside_vpc_check"),
         ("acknowledge_unreplicated_archive", "PCI.DSS.321-S3BucketReplicationEnabled"),
+        ("acknowledge_network_acls", "AwsSolutions-VPC3"),
     ],
 )
 def test_each_acknowledgement_is_needed(

@@ -127,7 +127,9 @@ def test_model_with_one_nat_gateway_and_an_isolated_tier() -> None:
     (nat,) = model.nat_gateways
     assert [subnet.az for subnet in model.subnets_routing_to(nat.logical_id)] == [0, 1, 2]
     assert all(subnet.default_route_target is None for subnet in model.subnets if subnet.tier == "Isolated")
-    for endpoint in model.endpoints:
+    gateways = [endpoint for endpoint in model.endpoints if endpoint.endpoint_type == "Gateway"]
+    assert sorted(endpoint.service for endpoint in gateways) == ["dynamodb", "s3"]
+    for endpoint in gateways:
         reached = {subnet.tier for subnet in model.subnets_using_route_tables(endpoint.route_tables)}
         assert reached == {"Private", "Isolated"}, endpoint.service
 
@@ -195,15 +197,16 @@ def test_free_blocks_are_what_the_subnets_leave_of_the_vpc() -> None:
 def test_plan_table_of_the_default_plan_states_the_free_space() -> None:
     table = cidr_plan_markdown([("prod", network(environmentSuffix="prod"))])
     assert "| Private | AZ 2 | `10.0.12.0/24` | 256 | 251 |" in table
-    # 65,536 - 6 x 256 = 64,000 free.
-    assert "subnets take 1,536 (2.3%); free: 64,000 (97.7%)" in table
+    assert "| Isolated | AZ 3 | `10.0.23.0/24` | 256 | 251 |" in table
+    # 65,536 - 9 x 256 = 63,232 free.
+    assert "subnets take 2,304 (3.5%); free: 63,232 (96.5%)" in table
     assert "the largest `10.0.128.0/17`" in table
 
 
 def test_profiles_with_different_plans_get_separate_tables() -> None:
     plans = [
-        ("a", network(environmentSuffix="dev")),
-        ("b", network(environmentSuffix="dev", isolatedSubnetCidrs=ISOLATED)),
+        ("a", network(environmentSuffix="pr-1")),
+        ("b", network(environmentSuffix="pr-1", isolatedSubnetCidrs=ISOLATED)),
     ]
     markdown = cidr_plan_markdown(plans)
     assert markdown.count("| Tier | AZ | CIDR |") == 2
@@ -263,17 +266,17 @@ def test_prod_fixed_cost_arithmetic() -> None:
         "NAT gateways": Decimal("98.55"),  # 3 x 730 h x $0.045
         "Public IPv4 addresses": Decimal("10.95"),  # 3 EIPs x 730 h x $0.005
         "KMS keys, first year": Decimal("2.00"),  # 2 keys (flow-log group, archive) x $1
-        "Interface endpoints, per AZ": Decimal("0.00"),
+        "Interface endpoints, per AZ": Decimal("153.30"),  # 7 endpoints x 3 AZs x 730 h x $0.01
     }
 
 
 def test_single_nat_gateway_cost_arithmetic() -> None:
-    lines = fixed_monthly_cost(network(environmentSuffix="dev", natGateways="1"), load_prices())
-    assert total(lines) == Decimal("38.50")  # 730 x 0.045 + 730 x 0.005 + 2 keys
+    lines = fixed_monthly_cost(network(environmentSuffix="pr-1", natGateways="1"), load_prices())
+    assert total(lines) == Decimal("37.50")  # 730 x 0.045 + 730 x 0.005 + 1 key, no endpoints
 
 
 def test_interface_endpoints_are_priced_per_az() -> None:
-    base = network(environmentSuffix="dev")
+    base = network(environmentSuffix="pr-1")
     ssm = VpcEndpoint("Ssm", "ssm", "Interface", route_tables=(), subnets=("a", "b", "c"))
     model = NetworkModel(**{**base.__dict__, "endpoints": (*base.endpoints, ssm)})
     line = next(line for line in fixed_monthly_cost(model, load_prices()) if line.item.startswith("Interface"))
@@ -300,9 +303,9 @@ def test_cost_section_prices_every_profile_and_the_single_nat_variant(sections: 
     header = section.splitlines()[0]
     for name in [*(item.name for item in profile_configs()), "dev, natGateways=1"]:
         assert f"`{name}`" in header
-    assert "**$111.50**" in section  # dev and prod: 3 NAT, 3 EIP, 2 keys
-    assert "**$110.50**" in section  # ephemeral: no archive, one key
-    assert "**$38.50**" in section
+    assert "**$264.80**" in section  # dev and prod: 3 NAT, 3 EIP, 2 keys, 7 endpoints x 3 AZs
+    assert "**$110.50**" in section  # ephemeral: no archive, one key, no endpoints
+    assert "**$191.80**" in section  # dev with one NAT: 36.50 + 2 keys + 153.30
 
 
 def test_documented_config_network_is_its_template() -> None:

@@ -101,6 +101,11 @@ def test_deploy_without_credentials_says_so() -> None:
     assert message.startswith("deploy: no AWS credentials found (Unable to locate credentials); set AWS_PROFILE")
 
 
+def test_access_analysis_without_credentials_says_so() -> None:
+    message = one_message(run([PY, "-m", "tools.access_analysis", "--environment", "prod"], env=NO_CREDENTIALS))
+    assert message.startswith("access-analysis: no AWS credentials found (Unable to locate credentials)")
+
+
 def test_deploy_with_credentials_but_no_network_blames_the_network() -> None:
     fake_keys = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "fake"}
     dead_proxy = {"HTTPS_PROXY": f"http://localhost:{free_port()}", "https_proxy": f"http://localhost:{free_port()}"}

@@ -111,6 +111,7 @@ def test_the_patches_are_for_the_installed_moto() -> None:
         "s3-bucket-properties",
         "bucket-policy-conditions",
         "archive-models",
+        "network-acl-models",
     }
 
 
@@ -433,3 +434,56 @@ def test_patched_moto_updates_the_bucket_in_place(patched: Emulator) -> None:
     (rule,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
     assert rule["Transitions"] == [{"Days": 60, "StorageClass": "GLACIER_IR"}]
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "Project", "Value": "PaymentGateway"}]
+
+
+def network_acl(port: int) -> dict[str, Any]:
+    """A VPC, a subnet, an ACL with one inbound entry on ``port``, and the subnet's association."""
+    template: dict[str, Any] = json.loads(json.dumps(tagged_subnet("acl")))
+    template["Resources"] |= {
+        "Acl": {"Type": "AWS::EC2::NetworkAcl", "Properties": {"VpcId": {"Ref": "Vpc"}}},
+        "Entry": {
+            "Type": "AWS::EC2::NetworkAclEntry",
+            "Properties": {
+                "NetworkAclId": {"Ref": "Acl"},
+                "RuleNumber": 100,
+                "Protocol": 6,
+                "RuleAction": "allow",
+                "Egress": False,
+                "CidrBlock": "10.9.0.0/16",
+                "PortRange": {"From": port, "To": port},
+            },
+        },
+        "Association": {
+            "Type": "AWS::EC2::SubnetNetworkAclAssociation",
+            "Properties": {"NetworkAclId": {"Ref": "Acl"}, "SubnetId": {"Ref": "Subnet"}},
+        },
+    }
+    template["Outputs"]["AclId"] = {"Value": {"Ref": "Acl"}}
+    return template
+
+
+def acl_of_subnet(server: Emulator, subnet_id: str) -> dict[str, Any]:
+    (acl,) = client(server, "ec2").describe_network_acls(
+        Filters=[{"Name": "association.subnet-id", "Values": [subnet_id]}]
+    )["NetworkAcls"]
+    return dict(acl)
+
+
+def test_plain_moto_leaves_the_subnet_on_the_default_network_acl(plain: Emulator) -> None:
+    outputs = deploy(plain, "acl", network_acl(5432))
+    assert acl_of_subnet(plain, outputs["SubnetId"])["IsDefault"] is True
+
+
+def test_patched_moto_creates_the_acl_its_entry_and_association_and_updates_the_entry(patched: Emulator) -> None:
+    outputs = deploy(patched, "acl", network_acl(5432))
+    acl = acl_of_subnet(patched, outputs["SubnetId"])
+    assert (acl["NetworkAclId"], acl["IsDefault"]) == (outputs["AclId"], False)
+    inbound = [entry for entry in acl["Entries"] if not entry["Egress"] and entry["RuleNumber"] == 100]
+    assert [(entry["CidrBlock"], entry["PortRange"]) for entry in inbound] == [
+        ("10.9.0.0/16", {"From": 5432, "To": 5432})
+    ]
+    outputs = deploy(patched, "acl", network_acl(6379), update=True)
+    inbound = [
+        e for e in acl_of_subnet(patched, outputs["SubnetId"])["Entries"] if not e["Egress"] and e["RuleNumber"] == 100
+    ]
+    assert [entry["PortRange"] for entry in inbound] == [{"From": 6379, "To": 6379}]

@@ -108,7 +108,7 @@ def test_isolated_tier_adds_its_own_exports() -> None:
         environment_suffix="db", isolated_subnet_cidrs=("10.0.21.0/24", "10.0.22.0/24", "10.0.23.0/24")
     )
     outputs = synthesize(config).to_json()["Outputs"]
-    added = {"IsolatedSubnetIds", "IsolatedSubnet1Id", "IsolatedSubnet2Id", "IsolatedSubnet3Id"}
+    added = {"IsolatedSubnetIds", "IsolatedSubnet1Id", "IsolatedSubnet2Id", "IsolatedSubnet3Id", "DataSecurityGroupId"}
     assert set(outputs) == SEED_OUTPUTS | PER_AZ | EXTRA | ARCHIVE | added
     assert outputs["IsolatedSubnet1Id"]["Export"] == {"Name": "TapVpcStack-db-IsolatedSubnet1Id"}
 

@@ -37,7 +37,7 @@ def archive_buckets(cloudformation: Any, stack_name: str) -> list[str]:
         resources = cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]
     except ClientError as error:
         raise ToolError(f"{stack_name}: {error.response['Error'].get('Message', error)}") from None
-    return sorted(r["PhysicalResourceId"] for r in resources if r["ResourceType"] == "AWS::S3::Bucket")
+    return sorted(r["PhysicalResourceId"] for r in resources if r.get("ResourceType") == "AWS::S3::Bucket")
 
 
 def versions_of(s3: Any, bucket: str) -> Iterator[dict[str, str]]:

@@ -32,6 +32,10 @@ STATEFUL_TYPES = (
     "AWS::EC2::EIP",
     "AWS::EC2::InternetGateway",
     "AWS::EC2::SecurityGroup",
+    # A replaced interface endpoint is created before the old one goes, and its private DNS zone
+    # then conflicts with the old one's: the update fails. A replaced ACL drops its subnets' rules.
+    "AWS::EC2::VPCEndpoint",
+    "AWS::EC2::NetworkAcl",
     "AWS::EC2::FlowLog",
     "AWS::Logs::LogGroup",
     "AWS::KMS::Key",
@@ -68,6 +72,8 @@ REPLACEMENT_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::EC2::NatGateway": ("AllocationId", "ConnectivityType", "SubnetId"),
     "AWS::EC2::EIP": ("Domain",),
     "AWS::EC2::SecurityGroup": ("GroupDescription", "GroupName", "VpcId"),
+    "AWS::EC2::VPCEndpoint": ("ServiceName", "VpcEndpointType", "VpcId"),
+    "AWS::EC2::NetworkAcl": ("VpcId",),
     "AWS::EC2::FlowLog": (
         "DeliverLogsPermissionArn", "DestinationOptions", "LogDestination", "LogDestinationType", "LogFormat",
         "LogGroupName", "MaxAggregationInterval", "ResourceId", "ResourceType", "TrafficType",

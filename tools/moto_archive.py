@@ -308,10 +308,15 @@ HANDLERS: tuple[ResourceHandler, ...] = (
 
 
 def patch_archive_models() -> None:
-    """Add a model per ``HANDLERS`` entry to moto's CloudFormation type map (built once, then cached)."""
+    """Add a model per ``HANDLERS`` entry to moto's CloudFormation type map."""
+    register_models(HANDLERS)
+
+
+def register_models(handlers: tuple[ResourceHandler, ...]) -> None:
+    """Add a model per handler to moto's CloudFormation type map (built once, then cached)."""
     model_map = parsing.get_model_map()
     name_types = parsing.get_name_type_map()
-    for handler in HANDLERS:
+    for handler in handlers:
         model: Any = type(handler.type.replace("::", ""), (_Model,), {"handler": handler})
         model_map[handler.type] = model
         name_types[handler.type] = _Model.cloudformation_name_type()

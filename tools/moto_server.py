@@ -22,6 +22,7 @@ from moto.kms.models import Key
 from moto.logs.models import LogGroup, logs_backends
 
 from tools.moto_archive import patch_archive_models, patch_bucket_policy_conditions, patch_s3_bucket_properties
+from tools.moto_network_acls import patch_network_acl_models
 
 MOTO_VERSION = "5.2.5"
 
@@ -220,6 +221,10 @@ PATCHES: dict[str, tuple[Callable[[], None], str]] = {
     "archive-models": (
         patch_archive_models,
         "no AWS::S3::BucketPolicy, AWS::Glue::Database/Table or AWS::Athena::WorkGroup/NamedQuery",
+    ),
+    "network-acl-models": (
+        patch_network_acl_models,
+        "no AWS::EC2::NetworkAcl, NetworkAclEntry or SubnetNetworkAclAssociation: the tier ACLs would not exist",
     ),
 }
 

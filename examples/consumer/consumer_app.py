@@ -28,9 +28,11 @@ def consumer_stack_name(environment_suffix: str) -> str:
 
 
 class ExampleConsumerStack(Stack):
-    """``TapVpcConsumer-<suffix>``: an app security group reachable from the HTTPS tier, and an SSM endpoint.
+    """``TapVpcConsumer-<suffix>``: an app security group reachable from the HTTPS tier, and an SQS endpoint.
 
-    ``az_count`` must match the producer's (default 3). The SSM interface endpoint sits in the
+    ``az_count`` must match the producer's (default 3). SQS is not among TAP VPC's own
+    ``interfaceEndpoints``: a second private-DNS endpoint for the same service in one VPC fails at
+    deploy (AWS refuses the conflicting DNS domain). The SQS interface endpoint sits in the
     imported private subnets, and its own group admits only the app tier.
     """
 
@@ -47,13 +49,13 @@ class ExampleConsumerStack(Stack):
         CfnOutput(self, "AppSecurityGroupId", value=self.app_security_group.security_group_id)
         # open=False: the endpoint's own group admits only the app tier, never a CIDR token.
         endpoint = vpc.add_interface_endpoint(
-            "SsmEndpoint",
-            service=ec2.InterfaceVpcEndpointAwsService.SSM,
+            "SqsEndpoint",
+            service=ec2.InterfaceVpcEndpointAwsService.SQS,
             subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
             open=False,
         )
         endpoint.connections.allow_default_port_from(self.app_security_group, "HTTPS from the app tier")
-        CfnOutput(self, "SsmEndpointId", value=endpoint.vpc_endpoint_id)
+        CfnOutput(self, "SqsEndpointId", value=endpoint.vpc_endpoint_id)
 
 
 def build(app: App) -> ExampleConsumerStack:

@@ -58,6 +58,16 @@ class Deployment:
         )
 
 
+def data_route_tables(deployment: Deployment) -> list[str]:
+    """The data tier's route tables, from the stack's resources (moto does not report associations)."""
+    resources = deployment.client("cloudformation").describe_stack_resources(StackName=deployment.config.stack_name)
+    return [
+        r["PhysicalResourceId"]
+        for r in resources["StackResources"]
+        if r.get("ResourceType") == "AWS::EC2::RouteTable" and r["LogicalResourceId"].startswith("VpcIsolatedSubnet")
+    ]
+
+
 def target_context(suffix: str) -> dict[str, str]:
     """The ``-c`` values the deployment was (or is) synthesized with."""
     extra: dict[str, str] = json.loads(os.environ.get("TAP_VPC_CONTEXT", "{}"))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tap_vpc.outputs import export_name, output_specs
-from tests.integration.conftest import Deployment, emulator_lacks
+from tests.integration.conftest import Deployment, data_route_tables, emulator_lacks
 from tools.project import synthesize
 
 pytestmark = pytest.mark.integration
@@ -114,9 +114,11 @@ def test_route_tables_are_associated_with_their_subnets(deployment: Deployment) 
             assert [a["SubnetId"] for a in table["Associations"]] == [outputs[f"{tier}Subnet{n}Id"]]
 
 
-def test_gateway_endpoints_serve_the_private_route_tables(deployment: Deployment) -> None:
+def test_gateway_endpoints_serve_the_private_and_data_route_tables(deployment: Deployment) -> None:
     outputs = deployment.outputs
     private_tables = sorted(outputs[f"PrivateRouteTable{n}Id"] for n in range(1, deployment.config.az_count + 1))
+    if deployment.config.isolated_subnet_cidrs:
+        private_tables = sorted(private_tables + data_route_tables(deployment))
     endpoints = deployment.client("ec2").describe_vpc_endpoints(
         Filters=[{"Name": "vpc-id", "Values": [outputs["VpcId"]]}, {"Name": "vpc-endpoint-type", "Values": ["Gateway"]}]
     )["VpcEndpoints"]
@@ -205,10 +207,10 @@ def test_consumer_resources_live_in_the_exported_vpc(deployment: Deployment) -> 
     assert group["VpcId"] == deployment.outputs["VpcId"]
     sources = [pair["GroupId"] for rule in group["IpPermissions"] for pair in rule["UserIdGroupPairs"]]
     assert sources == [deployment.outputs["SecurityGroupId"]]
-    (endpoint,) = ec2.describe_vpc_endpoints(VpcEndpointIds=[deployment.consumer_outputs["SsmEndpointId"]])[
+    (endpoint,) = ec2.describe_vpc_endpoints(VpcEndpointIds=[deployment.consumer_outputs["SqsEndpointId"]])[
         "VpcEndpoints"
     ]
-    assert endpoint["ServiceName"] == f"com.amazonaws.{deployment.config.region}.ssm"
+    assert endpoint["ServiceName"] == f"com.amazonaws.{deployment.config.region}.sqs"
     assert sorted(endpoint["SubnetIds"]) == sorted(ids(deployment.outputs["PrivateSubnetIds"]))
 
 

@@ -29,12 +29,28 @@ KEPT = (
     "ArchiveBucketName",
     "FlowLogDatabaseName",
     "AthenaWorkGroupName",
+    "IsolatedSubnetIds",
+    "EndpointSecurityGroupId",
 )
 
 
+def data_acl(deployment: Deployment, outputs: dict[str, str]) -> dict[str, Any]:
+    subnet = outputs["IsolatedSubnetIds"].split(",")[0]
+    (acl,) = deployment.client("ec2").describe_network_acls(
+        Filters=[{"Name": "association.subnet-id", "Values": [subnet]}]
+    )["NetworkAcls"]
+    return dict(acl)
+
+
 @pytest.fixture(scope="module")
-def updated(deployment: Deployment) -> dict[str, str]:
-    """The outputs after a second deploy with two settings changed."""
+def data_acl_before(deployment: Deployment) -> dict[str, Any]:
+    """The data tier's ACL as the first deploy left it."""
+    return data_acl(deployment, deployment.outputs)
+
+
+@pytest.fixture(scope="module")
+def updated(deployment: Deployment, data_acl_before: dict[str, Any]) -> dict[str, str]:
+    """The outputs after a second deploy with five settings changed."""
     assert deployment.server is not None
     assert deployment.workdir is not None
     changed = {
@@ -42,9 +58,35 @@ def updated(deployment: Deployment) -> dict[str, str]:
         "flowLogRetentionDays": "400",
         "httpsIngressCidrs": "10.20.0.0/16",
         "archiveTransitionDays": "60",
+        "dataTierPorts": "5432,6379,3306",
     }
     _, outputs, _ = deploy_to_emulator(deployment.server, changed, deployment.workdir, quiet=True)
     return outputs
+
+
+def test_a_new_data_port_is_live_in_the_same_data_acl(
+    deployment: Deployment, data_acl_before: dict[str, Any], updated: dict[str, str]
+) -> None:
+    after = data_acl(deployment, updated)
+    assert after["NetworkAclId"] == data_acl_before["NetworkAclId"]
+    inbound_3306 = sorted(
+        e["CidrBlock"]
+        for e in after["Entries"]
+        if not e["Egress"] and e["RuleAction"] == "allow" and e.get("PortRange") == {"From": 3306, "To": 3306}
+    )
+    assert inbound_3306 == ["10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24"]
+    assert len([e for e in after["Entries"] if not e["Egress"] and e["RuleNumber"] < 32767]) == 15
+
+
+def test_the_public_acl_follows_the_new_https_sources(deployment: Deployment, updated: dict[str, str]) -> None:
+    subnet = updated["PublicSubnetIds"].split(",")[0]
+    (acl,) = deployment.client("ec2").describe_network_acls(
+        Filters=[{"Name": "association.subnet-id", "Values": [subnet]}]
+    )["NetworkAcls"]
+    https = [
+        e["CidrBlock"] for e in acl["Entries"] if not e["Egress"] and e.get("PortRange") == {"From": 443, "To": 443}
+    ]
+    assert https == ["10.20.0.0/16"]
 
 
 def test_the_update_keeps_the_vpc_subnets_nat_gateways_and_flow_log(

@@ -1,7 +1,7 @@
 """`make docs`: regenerate the network diagram and the README's generated sections.
 
 Writes docs/network.dot (from the synthesized prod template), docs/network.svg (Graphviz's render
-of it) and the settings, CIDR plan, export and cost sections of README.md. tests/test_docs.py fails when
+of it) and the settings, CIDR plan, export, cost and segmentation sections of README.md. tests/test_docs.py fails when
 any checked-in copy differs from what this would write.
 """
 
@@ -17,9 +17,10 @@ from tools.docs.documented_configs import DIAGRAM_PROFILE, profile_configs
 from tools.docs.export_table import HELPER_SETUP, export_table_markdown
 from tools.docs.readme_sections import fill_sections
 from tools.docs.render import render_svg
+from tools.docs.segmentation_evidence import evidence_markdown
 from tools.docs.settings_table import settings_markdown
 from tools.golden import load_contract
-from tools.project import ROOT, run_cli
+from tools.project import ROOT, run_cli, synthesize
 
 README = ROOT / "README.md"
 DIAGRAM_SOURCE = ROOT / "docs" / "network.dot"
@@ -39,12 +40,14 @@ def diagram_source() -> str:
 def readme_sections() -> dict[str, str]:
     """Section name -> Markdown body, for every generated section of README.md."""
     profiles = profile_configs()
+    diagram_profile = next(item for item in profiles if item.name == DIAGRAM_PROFILE)
     return {
         "settings": settings_markdown(profiles),
         "cidr-plan": cidr_plan_markdown([(item.name, item.network) for item in profiles]),
         "exports": f"```python\n{HELPER_SETUP}```\n\n{export_table_markdown(load_contract())}",
         "cost": cost_section(),
         "archive-cost": archive_cost_markdown(load_prices()),
+        "segmentation": evidence_markdown(DIAGRAM_PROFILE, synthesize(diagram_profile.config).to_json()),
     }
 
 

@@ -6,11 +6,15 @@ is compared byte for byte; ``docs/network.svg`` is what Graphviz's ``dot`` rende
 
 from __future__ import annotations
 
-from tools.docs.network_model import NetworkModel, SecurityGroup, Subnet
+from tools.docs.network_model import NetworkAcl, NetworkModel, SecurityGroup, Subnet, VpcEndpoint
 
 FONT = "DejaVu Sans"
 #: Fill colour per tier, so the rows read at a glance (the AWS console's public/private greens).
 TIER_COLOURS = {"Public": "#e8f5e9", "Private": "#e3f2fd", "Isolated": "#f3e5f5"}
+#: What each L2 subnet group is in the reachability matrix.
+TIER_NAMES = {"Public": "Public", "Private": "Private", "Isolated": "Data"}
+#: The node that stands for every interface endpoint (they share subnets, group and DNS setting).
+INTERFACE_ENDPOINTS_NODE = "endpoint_interface"
 DEFAULT_TIER_COLOUR = "#fafafa"
 #: How AWS writes the services whose endpoints the stack may create; others show as named.
 SERVICE_NAMES = {"s3": "S3", "dynamodb": "DynamoDB", "ssm": "SSM"}
@@ -67,14 +71,30 @@ def _vpc_cluster(model: NetworkModel) -> list[str]:
         column = [_anchor(model, subnet) for subnet in model.subnets if subnet.az == az]
         if len(column) > 1:
             lines.append(f"    {' -> '.join(column)} [style=invis];")
-    for endpoint in model.endpoints:
+    endpoint_nodes = _endpoint_nodes(model)
+    for endpoint in _gateway_endpoints(model):
         lines.append(
             f'    {_endpoint_node(endpoint.logical_id)} [label="{SERVICE_NAMES.get(endpoint.service, endpoint.service)}'
-            f' {endpoint.endpoint_type.lower()} endpoint", shape=cds, fillcolor="#fffde7"];'
+            f' gateway endpoint", shape=cds, fillcolor="#fffde7"];'
         )
-    if model.endpoints:
-        nodes = " ".join(_endpoint_node(endpoint.logical_id) for endpoint in model.endpoints)
-        lines.append(f"    {{ rank=same; {nodes} }}")
+    interface = _interface_endpoints(model)
+    if interface:
+        services = ", ".join(endpoint.service for endpoint in interface)
+        lines.append(
+            f"    {INTERFACE_ENDPOINTS_NODE} [label=<Interface endpoints, private DNS<br/>{_escape(services)}<br/>"
+            f'an ENI in each private subnet>, shape=cds, fillcolor="#fffde7"];'
+        )
+    if endpoint_nodes:
+        lines.append(f"    {{ rank=same; {' '.join(endpoint_nodes)} }}")
+    for acl in model.network_acls:
+        row = [_anchor(model, subnet) for subnet in model.subnets if subnet.tier == acl.tier]
+        lines.append(
+            f'    {_node_id(acl.logical_id)} [label=<{_acl_label(acl)}>, fillcolor="#fff8e1", margin="0.2,0.08"];'
+        )
+        if row:
+            # The ACL sits at the start of its tier's row: the boundary every subnet of the row shares.
+            lines.append(f"    {{ rank=same; {_node_id(acl.logical_id)} {row[0]} }}")
+            lines.append(f"    {_node_id(acl.logical_id)} -> {row[0]} [style=dotted, arrowhead=none];")
     for group in model.security_groups:
         lines.append(
             f"    {_node_id(group.logical_id)} [label=<{_security_group_label(group)}>,"
@@ -87,7 +107,7 @@ def _vpc_cluster(model: NetworkModel) -> list[str]:
 def _subnet(model: NetworkModel, subnet: Subnet) -> list[str]:
     """A subnet node; a subnet holding a NAT gateway is drawn as a box around that gateway."""
     colour = TIER_COLOURS.get(subnet.tier, DEFAULT_TIER_COLOUR)
-    label = f"{subnet.tier} {subnet.cidr}<br/>{subnet.usable_addresses} usable addresses"
+    label = f"{TIER_NAMES.get(subnet.tier, subnet.tier)} {subnet.cidr}<br/>{subnet.usable_addresses} usable addresses"
     nats = _nats_in(model, subnet)
     if not nats:
         return [f'      {_subnet_node(subnet)} [label=<{label}>, fillcolor="{colour}"];']
@@ -110,7 +130,7 @@ def _routes(model: NetworkModel) -> list[str]:
         lines.append(
             f'  {source} -> {_anchor(model, subnet)} [dir=back, label="0.0.0.0/0"{_clip(model, subnet, "lhead")}];'
         )
-    for endpoint in model.endpoints:
+    for endpoint in _gateway_endpoints(model):
         for subnet in model.subnets_using_route_tables(endpoint.route_tables):
             lines.append(
                 f"  {_anchor(model, subnet)} -> {_endpoint_node(endpoint.logical_id)}"
@@ -122,7 +142,7 @@ def _routes(model: NetworkModel) -> list[str]:
 def _flow_logs(model: NetworkModel) -> list[str]:
     """The flow log of the VPC, its log group and the KMS key that encrypts the group."""
     # Leave the VPC box from its bottom row, so the logging chain sits underneath it.
-    bottom = [_endpoint_node(endpoint.logical_id) for endpoint in model.endpoints]
+    bottom = _endpoint_nodes(model)
     anchor = bottom[-1] if bottom else _anchor(model, model.subnets[-1])
     lines = []
     for flow_log in model.flow_logs:
@@ -186,6 +206,28 @@ def _security_group_label(group: SecurityGroup) -> str:
         for rule in group.ingress
     )
     return f"Security group<br/>{_escape(group.description)}<br/>{rules}"
+
+
+def _acl_label(acl: NetworkAcl) -> str:
+    rules = "<br/>".join(
+        f"{'out' if line.egress else 'in'}: {line.protocol} {line.ports}{' ' if line.ports else ''}"
+        f"{'to' if line.egress else 'from'} {', '.join(line.peers)}"
+        for line in acl.lines
+    )
+    return f"Network ACL, {TIER_NAMES.get(acl.tier, acl.tier).lower()} subnets<br/>{rules}"
+
+
+def _gateway_endpoints(model: NetworkModel) -> list[VpcEndpoint]:
+    return [endpoint for endpoint in model.endpoints if endpoint.endpoint_type != "Interface"]
+
+
+def _interface_endpoints(model: NetworkModel) -> list[VpcEndpoint]:
+    return [endpoint for endpoint in model.endpoints if endpoint.endpoint_type == "Interface"]
+
+
+def _endpoint_nodes(model: NetworkModel) -> list[str]:
+    nodes = [_endpoint_node(endpoint.logical_id) for endpoint in _gateway_endpoints(model)]
+    return nodes + ([INTERFACE_ENDPOINTS_NODE] if _interface_endpoints(model) else [])
 
 
 def _ports(from_port: int | None, to_port: int | None) -> str:

@@ -108,6 +108,25 @@ class SecurityGroup:
 
 
 @dataclass(frozen=True)
+class AclLine:
+    """Network ACL allow entries with the same direction, protocol and ports, and their peers."""
+
+    egress: bool
+    protocol: str
+    ports: str
+    peers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NetworkAcl:
+    """A network ACL the stack creates, the tier of the subnets it serves, and its allow entries."""
+
+    logical_id: str
+    tier: str
+    lines: tuple[AclLine, ...]
+
+
+@dataclass(frozen=True)
 class NetworkModel:
     """Everything the docs need from one template. Subnets are in tier order, then AZ order."""
 
@@ -119,6 +138,7 @@ class NetworkModel:
     flow_logs: tuple[FlowLog, ...]
     archives: tuple[Archive, ...]
     security_groups: tuple[SecurityGroup, ...]
+    network_acls: tuple[NetworkAcl, ...]
     elastic_ips: int
     kms_keys: int
 
@@ -202,6 +222,7 @@ def read_network(template: Template) -> NetworkModel:
             SecurityGroup(logical_id, properties["GroupDescription"], _ingress_rules(properties))
             for logical_id, properties in _of_type(resources, "AWS::EC2::SecurityGroup")
         ),
+        network_acls=_network_acls(resources, {subnet.logical_id: subnet.tier for subnet in subnets}),
         elastic_ips=len(_of_type(resources, "AWS::EC2::EIP")),
         kms_keys=len(_of_type(resources, "AWS::KMS::Key")),
     )
@@ -255,7 +276,49 @@ def az_index(availability_zone: Any) -> int:
 def _service_suffix(service_name: Any) -> str:
     """``s3`` from ``Fn::Join ["", ["com.amazonaws.", Ref AWS::Region, ".s3"]]`` or a plain name."""
     last = service_name["Fn::Join"][1][-1] if isinstance(service_name, Mapping) else service_name
-    return str(last).rsplit(".", 1)[-1]
+    name = str(last).lstrip(".")
+    # "com.amazonaws.us-east-1.ecr.api" written out: keep what follows the region.
+    return name.split(".", 3)[3] if name.startswith("com.amazonaws.") else name
+
+
+_ACL_PROTOCOLS = {"-1": "all", "6": "TCP", "17": "UDP", "1": "ICMP"}
+
+
+def _network_acls(
+    resources: Mapping[str, Mapping[str, Any]], tier_of_subnet: Mapping[str, str]
+) -> tuple[NetworkAcl, ...]:
+    """Each ACL with the tier of its subnets, and its allow entries grouped by direction, protocol and ports."""
+    tiers = {
+        _ref(p["NetworkAclId"]): tier_of_subnet.get(_ref(p["SubnetId"]), "")
+        for _, p in _of_type(resources, "AWS::EC2::SubnetNetworkAclAssociation")
+    }
+    acls = []
+    for logical_id, _ in _of_type(resources, "AWS::EC2::NetworkAcl"):
+        grouped: dict[tuple[bool, str, str], list[str]] = {}
+        entries = sorted(
+            (p for _, p in _of_type(resources, "AWS::EC2::NetworkAclEntry") if _ref(p["NetworkAclId"]) == logical_id),
+            key=lambda p: (bool(p.get("Egress", False)), int(p["RuleNumber"])),
+        )
+        for entry in entries:
+            if str(entry["RuleAction"]).lower() != "allow":
+                continue
+            port_range = entry.get("PortRange")
+            ports = "" if not port_range else _port_text(int(port_range["From"]), int(port_range["To"]))
+            key = (
+                bool(entry.get("Egress", False)),
+                _ACL_PROTOCOLS.get(str(entry["Protocol"]), str(entry["Protocol"])),
+                ports,
+            )
+            grouped.setdefault(key, []).append(str(entry.get("CidrBlock", entry.get("Ipv6CidrBlock", ""))))
+        lines = tuple(
+            AclLine(egress, protocol, ports, tuple(peers)) for (egress, protocol, ports), peers in grouped.items()
+        )
+        acls.append(NetworkAcl(logical_id, tiers.get(logical_id, ""), lines))
+    return tuple(acls)
+
+
+def _port_text(low: int, high: int) -> str:
+    return str(low) if low == high else f"{low}-{high}"
 
 
 def _route_tables_by_subnet(resources: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:

@@ -1,0 +1,204 @@
+"""The reachability checker over the dev template: each layer, both verdicts, and the matrix syntax.
+
+The template is cdk.json's dev profile, synthesized once. Each test changes a copy of it the way a
+careless edit would, and states the verdict and the deciding resource literally.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from tap_vpc.reachability.check import check_template, describe_result, render_failure
+from tap_vpc.reachability.matrix import MatrixRuleError, parse_rule
+from tools.project import config_for, synthesize
+
+PCI_MATRIX = [
+    "internet -> public : 443 : allow",
+    "internet -> private : any : deny",
+    "internet -> data : any : deny",
+    "public -> data : any : deny",
+    "private -> data : data : allow",
+    "private -> internet : 443 : allow",
+    "data -> endpoints : 443 : allow",
+    "data -> internet : any : deny",
+]
+
+
+@pytest.fixture(scope="module")
+def dev() -> Mapping[str, Any]:
+    return synthesize(config_for(environmentSuffix="dev")).to_json()
+
+
+def changed(template: Mapping[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(dict(template))
+
+
+def verdicts(template: Mapping[str, Any]) -> dict[str, bool]:
+    return {result.rule.text: result.holds for result in check_template(template)}
+
+
+def logical_id(template: Mapping[str, Any], prefix: str) -> str:
+    """The one logical ID that is ``prefix`` plus aws-cdk-lib's 8-character hash."""
+    (found,) = [lid for lid in template["Resources"] if re.fullmatch(re.escape(prefix) + "[0-9A-F]{8}", lid)]
+    return str(found)
+
+
+def acl_entry(acl: str, number: int, action: str, ports: tuple[int, int] | None) -> dict[str, Any]:
+    """An inbound entry from 0.0.0.0/0: TCP on ``ports``, or every protocol when None."""
+    properties: dict[str, Any] = {
+        "NetworkAclId": {"Ref": acl},
+        "RuleNumber": number,
+        "Protocol": -1 if ports is None else 6,
+        "RuleAction": action,
+        "CidrBlock": "0.0.0.0/0",
+    }
+    if ports is not None:
+        properties["PortRange"] = {"From": ports[0], "To": ports[1]}
+    return {"Type": "AWS::EC2::NetworkAclEntry", "Properties": properties}
+
+
+def test_the_template_carries_the_pci_matrix_and_every_rule_holds(dev: Mapping[str, Any]) -> None:
+    metadata = dev["Metadata"]["TapVpc::Segmentation"]
+    assert metadata == {"ReachabilityMatrix": PCI_MATRIX, "DataTierPorts": [5432, 6379]}
+    assert verdicts(dev) == dict.fromkeys(PCI_MATRIX, True)
+
+
+def test_allow_rules_name_the_resources_that_open_the_path(dev: Mapping[str, Any]) -> None:
+    results = {result.rule.text: result for result in check_template(dev)}
+    https = describe_result(results["internet -> public : 443 : allow"])
+    assert "route: open (VpcPublicSubnet1DefaultRoute" in https
+    assert "-> igw VpcIGW" in https
+    assert "NetworkAclsPublicAclIn100" in https
+    assert "(rule 100 allow 0.0.0.0/0)" in https
+    assert "security group: open (HttpsSecurityGroup" in https
+    assert results["private -> data : data : allow"].flow == "tcp 5432"
+
+
+def test_a_template_without_a_matrix_is_not_checked(dev: Mapping[str, Any]) -> None:
+    template = changed(dev)
+    del template["Metadata"]
+    assert check_template(template) == []
+
+
+def test_a_data_group_without_its_5432_rules_breaks_the_allow_rule_by_name(dev: Mapping[str, Any]) -> None:
+    template = changed(dev)
+    group = template["Resources"][logical_id(template, "DataSecurityGroup")]["Properties"]
+    group["SecurityGroupIngress"] = [rule for rule in group["SecurityGroupIngress"] if rule["FromPort"] != 5432]
+    # 6379 still passes, so the rule holds on its second port...
+    assert verdicts(template)["private -> data : data : allow"] is True
+    # ...and fails when 5432 is the only data port.
+    template["Metadata"]["TapVpc::Segmentation"] = {
+        "ReachabilityMatrix": ["private -> data : data : allow"],
+        "DataTierPorts": [5432],
+    }
+    (result,) = check_template(template)
+    assert result.holds is False
+    assert render_failure("TapVpcStack-dev", [result]).splitlines()[1] == (
+        "  - rule 'private -> data : data : allow': the security group layer blocks tcp 5432: "
+        f"{logical_id(template, 'DataSecurityGroup')} (no inbound rule admits it)"
+    )
+
+
+def test_the_data_acl_admits_the_private_tier_on_high_ports_for_replies(dev: Mapping[str, Any]) -> None:
+    """A stateless ACL that lets endpoint replies in admits 1024-65535 from the private tier: the group decides."""
+    template = changed(dev)
+    template["Metadata"]["TapVpc::Segmentation"]["ReachabilityMatrix"] = ["private -> data : 8080 : deny"]
+    (result,) = check_template(template)
+    layers = {layer.layer: layer for layer in result.layers}
+    assert layers["nacl"].state == "open"
+    assert layers["security group"].state == "closed"
+    assert result.holds is False
+
+
+def test_a_subnet_left_on_the_default_acl_admits_everything(dev: Mapping[str, Any]) -> None:
+    template = changed(dev)
+    for lid in [lid for lid in template["Resources"] if lid.startswith("NetworkAclsIsolatedAclDefaultAssociation")]:
+        del template["Resources"][lid]
+    failed = {text for text, holds in verdicts(template).items() if not holds}
+    assert failed == {"internet -> data : any : deny", "public -> data : any : deny", "data -> internet : any : deny"}
+    (result,) = [r for r in check_template(template) if r.rule.text == "public -> data : any : deny"]
+    assert "the VPC's default network ACL (admits everything)" in render_failure("Probe", [result])
+
+
+def test_an_internet_gateway_route_on_the_data_tier_breaks_both_internet_rules(dev: Mapping[str, Any]) -> None:
+    template = changed(dev)
+    igw = next(lid for lid, r in template["Resources"].items() if r["Type"] == "AWS::EC2::InternetGateway")
+    table = logical_id(template, "VpcIsolatedSubnet1RouteTable")
+    template["Resources"]["Leak"] = {
+        "Type": "AWS::EC2::Route",
+        "Properties": {"RouteTableId": {"Ref": table}, "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": {"Ref": igw}},
+    }
+    failed = {text for text, holds in verdicts(template).items() if not holds}
+    assert failed == {"internet -> data : any : deny", "data -> internet : any : deny"}
+
+
+def test_internet_replies_into_the_private_tier_are_not_a_breach_but_port_22_would_be(dev: Mapping[str, Any]) -> None:
+    template = changed(dev)
+    assert verdicts(template)["internet -> private : any : deny"] is True
+    template["Resources"]["Ssh"] = acl_entry(logical_id(template, "NetworkAclsPrivateAcl"), 50, "allow", (22, 22))
+    (result,) = [r for r in check_template(template) if not r.holds]
+    assert result.rule.text == "internet -> private : any : deny"
+    assert "the nacl layer lets through tcp 22: Ssh (rule 50 allow 0.0.0.0/0)" in render_failure("Probe", [result])
+
+
+def test_a_deny_entry_before_an_allow_wins_in_rule_order(dev: Mapping[str, Any]) -> None:
+    template = changed(dev)
+    template["Resources"]["Block"] = acl_entry(logical_id(template, "NetworkAclsPublicAcl"), 10, "deny", None)
+    assert verdicts(template)["internet -> public : 443 : allow"] is False
+
+
+def test_without_a_data_tier_its_rules_do_not_apply() -> None:
+    template = synthesize(config_for(environmentSuffix="pr-7")).to_json()
+    results = {result.rule.text: result for result in check_template(template)}
+    assert results["internet -> data : any : deny"].applicable is False
+    assert results["data -> endpoints : 443 : allow"].applicable is False
+    assert results["internet -> public : 443 : allow"].holds is True
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("internet -> public : 443", "must read 'source -> destination : ports : allow|deny'."),
+        (
+            "internet -> dmz : 443 : allow",
+            "zone 'dmz' is unknown; zones are internet, public, private, data, endpoints.",
+        ),
+        ("data -> data : any : deny", "source and destination must differ"),
+        ("internet -> public : 443 : maybe", "verdict 'maybe' must be allow or deny."),
+        ("internet -> public : 70000 : allow", "port range '70000' must lie within 0-65535"),
+        ("internet -> public : https : allow", "must be any, data, or ports and ranges"),
+    ],
+)
+def test_a_rule_that_does_not_parse_says_why(text: str, message: str) -> None:
+    with pytest.raises(MatrixRuleError, match=None) as raised:
+        parse_rule(text, [5432])
+    assert message in str(raised.value)
+
+
+def test_ports_parse_as_ranges_and_data_expands() -> None:
+    assert parse_rule("private -> data : data : allow", [5432, 6379]).ports == ((5432, 5432), (6379, 6379))
+    assert parse_rule("internet -> public : 443,8443-8444 : allow", []).ports == ((443, 443), (8443, 8444))
+    assert parse_rule("data -> internet : any : deny", []).ports is None
+
+
+def test_a_rule_from_a_group_of_unknown_tier_counts_as_any_zone_in_the_vpc(dev: Mapping[str, Any]) -> None:
+    template = changed(dev)
+    data_group = logical_id(template, "DataSecurityGroup")
+    template["Resources"]["Stranger"] = {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "x"}}
+    template["Resources"]["FromStranger"] = {
+        "Type": "AWS::EC2::SecurityGroupIngress",
+        "Properties": {
+            "GroupId": {"Fn::GetAtt": [data_group, "GroupId"]},
+            "IpProtocol": "tcp",
+            "FromPort": 5432,
+            "ToPort": 5432,
+            "SourceSecurityGroupId": {"Fn::GetAtt": ["Stranger", "GroupId"]},
+        },
+    }
+    failed = {text for text, holds in verdicts(template).items() if not holds}
+    assert failed == {"public -> data : any : deny"}
