@@ -153,8 +153,12 @@ def test_model_rejects_a_hard_coded_availability_zone() -> None:
 def test_diagram_draws_every_subnet_route_endpoint_and_the_encrypted_flow_log() -> None:
     model = network(environmentSuffix="dev", natGateways="1", isolatedSubnetCidrs=ISOLATED)
     dot = network_dot(model, title="t", subtitle="s")
+    shown = {"Public": "Public", "Private": "Private", "Isolated": "Data"}
     for subnet in model.subnets:
-        assert f"{subnet.tier} {subnet.cidr}<br/>251 usable addresses" in dot
+        assert f"{shown[subnet.tier]} {subnet.cidr}<br/>251 usable addresses" in dot
+    assert "Network ACL, data subnets<br/>in: TCP 5432 from 10.0.11.0/24, 10.0.12.0/24, 10.0.13.0/24" in dot
+    assert "Network ACL, public subnets<br/>in: TCP 443 from 0.0.0.0/0" in dot
+    assert "Interface endpoints, private DNS<br/>kms, secretsmanager, logs, sts, ecr.api, ecr.dkr, ssm" in dot
     (nat,) = model.nat_gateways
     for az in (1, 2, 3):
         assert f'{nat.logical_id} -> private_{az} [dir=back, label="0.0.0.0/0"];' in dot
@@ -180,7 +184,7 @@ def test_graphviz_lays_the_azs_out_left_to_right_and_the_tiers_top_down() -> Non
 
 
 def test_usable_addresses_leave_out_the_five_aws_reserves() -> None:
-    model = network(environmentSuffix="dev", privateSubnetCidrs="10.0.16.0/20,10.0.32.0/28,10.0.48.0/22")
+    model = network(environmentSuffix="pr-1", privateSubnetCidrs="10.0.16.0/20,10.0.32.0/28,10.0.48.0/22")
     usable = {str(subnet.cidr): subnet.usable_addresses for subnet in model.subnets if subnet.tier == "Private"}
     assert usable == {"10.0.16.0/20": 4091, "10.0.32.0/28": 11, "10.0.48.0/22": 1019}
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from tap_vpc.reachability.addresses import networks
 from tap_vpc.reachability.check import check_template, describe_result, render_failure
-from tap_vpc.reachability.matrix import MatrixRuleError, parse_rule
+from tap_vpc.reachability.matrix import MatrixRuleError, parse_matrix, parse_rule
 from tools.project import config_for, synthesize
 
 PCI_MATRIX = [
@@ -202,3 +203,71 @@ def test_a_rule_from_a_group_of_unknown_tier_counts_as_any_zone_in_the_vpc(dev: 
     }
     failed = {text for text, holds in verdicts(template).items() if not holds}
     assert failed == {"public -> data : any : deny"}
+
+
+def test_a_transit_gateway_default_route_on_the_data_tier_counts_as_a_way_out(dev: Mapping[str, Any]) -> None:
+    template = changed(dev)
+    table = logical_id(template, "VpcIsolatedSubnet1RouteTable")
+    template["Resources"]["ToTgw"] = {
+        "Type": "AWS::EC2::Route",
+        "Properties": {
+            "RouteTableId": {"Ref": table},
+            "DestinationCidrBlock": "0.0.0.0/0",
+            "TransitGatewayId": "tgw-1",
+        },
+    }
+    (result,) = [r for r in check_template(template) if not r.holds]
+    assert result.rule.text == "data -> internet : any : deny"
+    assert "the route layer lets through traffic: ToTgw (0.0.0.0/0 -> tgw-1)" in render_failure("Probe", [result])
+
+
+def test_group_rules_resolve_the_vpc_cidr_and_count_unknown_peers_as_everywhere(dev: Mapping[str, Any]) -> None:
+    template = changed(dev)
+    data_group = logical_id(template, "DataSecurityGroup")
+    vpc = logical_id(template, "Vpc")
+    ingress = template["Resources"][data_group]["Properties"]["SecurityGroupIngress"]
+    ingress.append(
+        {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": {"Fn::GetAtt": [vpc, "CidrBlock"]}}
+    )
+    # The VPC's own CIDR includes the public tier, so only that rule breaks.
+    assert {t for t, holds in verdicts(template).items() if not holds} == {"public -> data : any : deny"}
+    for unknown in ({"Ref": "SomeParameter"}, {"Fn::GetAtt": [data_group, "GroupId"]}):
+        ingress[-1]["CidrIp"] = unknown
+        assert {t for t, holds in verdicts(template).items() if not holds} == {
+            "internet -> data : any : deny",
+            "public -> data : any : deny",
+        }
+
+
+def test_a_rule_on_a_group_outside_the_template_is_ignored(dev: Mapping[str, Any]) -> None:
+    template = changed(dev)
+    template["Resources"]["Elsewhere"] = {
+        "Type": "AWS::EC2::SecurityGroupIngress",
+        "Properties": {"GroupId": "sg-0123", "IpProtocol": "-1", "CidrIp": "0.0.0.0/0"},
+    }
+    template["Resources"]["Imported"] = {
+        "Type": "AWS::EC2::SecurityGroupIngress",
+        "Properties": {"GroupId": {"Fn::ImportValue": "other-sg"}, "IpProtocol": "-1", "CidrIp": "0.0.0.0/0"},
+    }
+    assert all(verdicts(template).values())
+
+
+def test_without_endpoints_the_data_group_sends_nothing() -> None:
+    """aws-cdk-lib's no-egress placeholder (ICMP 252/86 to 255.255.255.255) matches no packet."""
+    config = config_for(environmentSuffix="pr-8", isolatedSubnetCidrs="10.0.21.0/24,10.0.22.0/24,10.0.23.0/24")
+    results = {result.rule.text: result for result in check_template(synthesize(config).to_json())}
+    layers = {layer.layer: layer for layer in results["data -> internet : any : deny"].layers}
+    assert layers["security group"].state == "closed"
+    assert results["data -> endpoints : 443 : allow"].applicable is False
+    assert describe_result(results["data -> endpoints : 443 : allow"]) == (
+        "not applicable (a zone is absent from this template)"
+    )
+
+
+def test_addresses_are_ipv4_only() -> None:
+    assert [str(n) for n in networks(["::/0", "10.0.0.0/8", "10.1.0.0/16"])] == ["10.0.0.0/8"]
+
+
+def test_a_matrix_names_the_rule_that_does_not_parse() -> None:
+    with pytest.raises(MatrixRuleError, match=r"rule 'data -> moon : any : deny': zone 'moon' is unknown"):
+        parse_matrix(["data -> internet : any : deny", "data -> moon : any : deny"], [])

@@ -63,7 +63,13 @@ def test_command_line_strings_are_parsed() -> None:
         tags="CostCenter=42, Owner=net=team",
         flowLogFormat="${srcaddr} ${dstaddr}",
         account="123456789012",
+        dataTierPorts="5432, 3306",
+        interfaceEndpoints="kms,ecr.api",
+        reachabilityMatrix="data -> internet : any : deny",
     )
+    assert config.data_tier_ports == (5432, 3306)
+    assert config.interface_endpoints == ("kms", "ecr.api")
+    assert config.reachability_matrix == ("data -> internet : any : deny",)
     assert config.az_count == 2
     assert config.public_subnet_cidrs == ("10.0.1.0/24", "10.0.2.0/24")
     assert config.isolated_subnet_cidrs == ("10.0.21.0/24", "10.0.22.0/24")
@@ -75,9 +81,14 @@ def test_command_line_strings_are_parsed() -> None:
 
 def test_json_values_from_cdk_json_are_accepted() -> None:
     config = config_for(
-        azCount=3, publicSubnetCidrs=["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"], tags={"A": "b"}, retainData=True
+        azCount=3,
+        publicSubnetCidrs=["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24"],
+        tags={"A": "b"},
+        retainData=True,
+        dataTierPorts=[5432],
     )
     assert config.tags == (("A", "b"),)
+    assert config.data_tier_ports == (5432,)
 
 
 @pytest.mark.parametrize(
@@ -95,6 +106,8 @@ def test_json_values_from_cdk_json_are_accepted() -> None:
             "deployTarget = 'emulator': was removed in 2.0.0: every target deploys the same template",
         ),
         ({"vpcCidr": 10}, "vpcCidr = 10: must be a string."),
+        ({"dataTierPorts": "5432,pg"}, "dataTierPorts = '5432,pg': must be a list of port numbers"),
+        ({"dataTierPorts": 5432}, "dataTierPorts = 5432: must be a list of port numbers"),
         (
             {"flowLogRetention": "30"},
             "flowLogRetention = '30': is not a TAP VPC setting; did you mean 'flowLogRetentionDays'?",

@@ -196,8 +196,6 @@ class _Checker:
                 hops += [
                     (subnets, egress, to_source, (flow[0], port)) for subnets, egress, to_source in reply if subnets
                 ]
-        if not hops:
-            return LayerResult("nacl", NOT_APPLICABLE, ())
         reached_sources, reached_destinations = source, destination
         admitting: list[str] = []
         refusing: list[str] = []
