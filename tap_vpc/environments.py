@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tap_vpc.errors import ConfigProblem
+from tap_vpc.fleet import GROUP_PATTERN, routable_overlap_problems
 
 ENVIRONMENTS_KEY = "tapVpcEnvironments"
 
@@ -27,18 +28,25 @@ EPHEMERAL_PATTERNS: dict[str, re.Pattern[str]] = {
 
 #: Keys of one declaration; each is required.
 DECLARATION_KEYS = ("account", "region", "availabilityZoneIds")
-#: Settings that only the declaration may set for a declared environment.
-DECLARED_SETTINGS = ("account", "region", "availabilityZoneIds")
+#: Optional keys: the VPC CIDR (subnets then follow ``cidr_layout``) and the routable group.
+OPTIONAL_DECLARATION_KEYS = ("vpcCidr", "routableGroup")
+#: Settings that only the declaration may set for a declared environment (vpcCidr when it declares one).
+DECLARED_SETTINGS = ("account", "region", "availabilityZoneIds", "vpcCidr")
 
 
 @dataclass(frozen=True)
 class DeclaredEnvironment:
-    """One long-lived environment: ``name`` (the suffix), ``account``, ``region`` and pinned AZ IDs."""
+    """One long-lived environment: ``name`` (the suffix), ``account``, ``region``, pinned AZ IDs.
+
+    ``vpc_cidr`` and ``routable_group`` are None unless declared.
+    """
 
     name: str
     account: str
     region: str
     availability_zone_ids: tuple[str, ...]
+    vpc_cidr: str | None = None
+    routable_group: str | None = None
 
 
 def is_ephemeral(suffix: str) -> bool:
@@ -75,7 +83,12 @@ def declared_environments(context: Mapping[str, Any]) -> tuple[dict[str, Declare
                 account=declaration["account"],
                 region=declaration["region"],
                 availability_zone_ids=tuple(declaration["availabilityZoneIds"]),
+                vpc_cidr=declaration.get("vpcCidr"),
+                routable_group=declaration.get("routableGroup"),
             )
+    problems += routable_overlap_problems(
+        {name: (env.vpc_cidr, env.routable_group) for name, env in environments.items()}, ENVIRONMENTS_KEY
+    )
     return environments, problems
 
 
@@ -87,11 +100,20 @@ def _declaration_problems(key: str, declaration: Mapping[str, Any]) -> list[Conf
     ]
     problems += [
         ConfigProblem(
-            f"{key}.{extra}", declaration[extra], f"is not a declaration key ({', '.join(DECLARATION_KEYS)})."
+            f"{key}.{extra}",
+            declaration[extra],
+            f"is not a declaration key ({', '.join(DECLARATION_KEYS + OPTIONAL_DECLARATION_KEYS)}).",
         )
         for extra in declaration
-        if extra not in DECLARATION_KEYS
+        if extra not in DECLARATION_KEYS + OPTIONAL_DECLARATION_KEYS
     ]
+    if "vpcCidr" in declaration and not isinstance(declaration["vpcCidr"], str):
+        problems.append(ConfigProblem(f"{key}.vpcCidr", declaration["vpcCidr"], "must be a string."))
+    group = declaration.get("routableGroup")
+    if group is not None and not (isinstance(group, str) and GROUP_PATTERN.fullmatch(group)):
+        problems.append(
+            ConfigProblem(f"{key}.routableGroup", group, "must be a name of lower-case letters, digits and '-'.")
+        )
     for text_key in ("account", "region"):
         if text_key in declaration and not isinstance(declaration[text_key], str):
             problems.append(ConfigProblem(f"{key}.{text_key}", declaration[text_key], "must be a string."))
@@ -131,5 +153,5 @@ def declared_setting_problems(
         )
         for where, settings in sources.items()
         for key in DECLARED_SETTINGS
-        if key in settings
+        if key in settings and (key != "vpcCidr" or environment.vpc_cidr is not None)
     ]

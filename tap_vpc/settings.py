@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from tap_vpc.cidr_layout import LayoutError, layout_subnets
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.environments import (
     ENVIRONMENTS_KEY,
@@ -138,7 +139,13 @@ SETTINGS: tuple[Setting, ...] = (
         "12 digits, or unset",
         "Account to deploy to; unset keeps the template environment-agnostic.",
     ),
-    Setting("vpcCidr", "vpc_cidr", parse_str, "IPv4 network, /16 to /28", "The VPC's address range."),
+    Setting(
+        "vpcCidr",
+        "vpc_cidr",
+        parse_str,
+        "IPv4 network, /16 to /28; a declared environment's only in its declaration",
+        "The VPC's address range; when set, subnets not named explicitly follow the standard layout.",
+    ),
     Setting(
         "azCount",
         "az_count",
@@ -350,6 +357,8 @@ def load_config(context: Mapping[str, Any], environ: Mapping[str, str] | None = 
             region=environment.region,
             availabilityZoneIds=list(environment.availability_zone_ids),
         )
+        if environment.vpc_cidr is not None:
+            layered["vpcCidr"] = environment.vpc_cidr
 
     values: dict[str, Any] = {}
     for key, raw in layered.items():
@@ -358,12 +367,36 @@ def load_config(context: Mapping[str, Any], environ: Mapping[str, str] | None = 
             values[setting.field] = setting.parse(raw)
         except ParseError as error:
             problems.append(ConfigProblem(key, raw, str(error)))
+    problems += apply_layout(values, given=set(layered))
     config = TapVpcConfig(**values)
     # Values that did not parse keep their defaults here, so every other rule still reports.
     problems += config_problems(config)
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def apply_layout(values: dict[str, Any], given: set[str]) -> list[ConfigProblem]:
+    """With a ``vpcCidr`` set, derive the public and private subnets not ``given`` from ``cidr_layout``.
+
+    Fills ``values`` (config field -> value) in place; returns the problem when the VPC is too small.
+    """
+    if "vpc_cidr" not in values:
+        return []
+    az_count = values.get("az_count", TapVpcConfig.az_count)
+    for tier, key, field_name in (
+        ("public", "publicSubnetCidrs", "public_subnet_cidrs"),
+        ("private", "privateSubnetCidrs", "private_subnet_cidrs"),
+    ):
+        if key in given:
+            continue
+        try:
+            values[field_name] = layout_subnets(values["vpc_cidr"], tier, az_count)
+        except LayoutError as error:
+            return [ConfigProblem("vpcCidr", values["vpc_cidr"], str(error))]
+        except ValueError:
+            return []  # not a network: validation's vpcCidr rule reports it
+    return []
 
 
 def profile_problems(name: str, profile: object) -> list[ConfigProblem]:
