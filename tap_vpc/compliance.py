@@ -18,6 +18,8 @@ from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, 
 from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 from constructs import IConstruct
 
+from tap_vpc.control_tower_rules import inapplicable_rules, reported_types, resource_types
+
 #: Rule-id prefixes of the packs, as cdk-nag 3 reports them.
 PACK_PREFIXES = ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 
@@ -26,16 +28,19 @@ def add_compliance_checks(app: App) -> None:
     """Run five gates on every synth: the four cdk-nag packs, and AWS Control Tower's proactive controls.
 
     Organisations enable the Control Tower controls as CloudFormation hooks, so a template that
-    fails one fails at deploy in those accounts; cdklabs' cfn-guard validator runs the same rules.
+    fails one fails at deploy in those accounts; cdklabs' cfn-guard validator runs the same rules,
+    except those that report on no resource type the app holds (``control_tower_rules``). Call it
+    after every stack is built.
     """
-    Validations.of(app).add_plugins(
-        AwsSolutionsChecks(app),
-        NIST80053R5Checks(app),
-        HIPAASecurityChecks(app),
-        PCIDSS321Checks(app),
-        # Typed against the Beta1 plugin interface, which aws-cdk-lib 2.275 still accepts at run time.
-        CfnGuardValidator(control_tower_rules_enabled=True),  # type: ignore[arg-type]
-    )
+    disabled = inapplicable_rules(resource_types(app))
+    packs = [AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app), PCIDSS321Checks(app)]
+    Validations.of(app).add_plugins(*packs)
+    if len(disabled) < len(reported_types()):
+        # cfn-guard refuses a run without rules; an app no rule reports on has nothing to check.
+        Validations.of(app).add_plugins(
+            # Typed against the Beta1 plugin interface, which aws-cdk-lib 2.275 still accepts at run time.
+            CfnGuardValidator(control_tower_rules_enabled=True, disabled_rules=disabled)  # type: ignore[arg-type]
+        )
 
 
 def acknowledge_lockdown_outside_vpc(handler: IConstruct) -> None:

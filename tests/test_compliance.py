@@ -14,6 +14,7 @@ from aws_cdk import aws_kms as kms
 from tap_vpc import compliance
 from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
 from tap_vpc.config import TapVpcConfig
+from tap_vpc.control_tower_rules import inapplicable_rules, reported_types, resource_types
 from tap_vpc.entrypoint import VALIDATION_FAILED
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tools.project import synthesized
@@ -53,6 +54,32 @@ def test_a_key_without_the_grant_guard_fails_control_tower(tmp_path: Path) -> No
 
     findings = nag_findings(tmp_path, TapVpcConfig(), add_bare_key)
     assert "kms_create_grant_aws_service_check" in findings  # CT.KMS.PR.3
+
+
+def test_control_tower_runs_every_rule_that_reports_on_a_type_the_app_holds() -> None:
+    stack, _ = synthesized(TapVpcConfig())
+    disabled = set(inapplicable_rules(resource_types(stack.node.scope)))  # type: ignore[arg-type]
+    # NACL entries (CT.EC2.PR.5), the keys (CT.KMS.PR.3), the lock-down Lambda (CT.LAMBDA.PR.3),
+    # the log groups (CT.CLOUDWATCH.PR.2) and the buckets (CT.S3.PR.1) stay on...
+    assert not {"ct-ec2-pr-5", "ct-kms-pr-3", "ct-lambda-pr-3", "ct-cloudwatch-pr-2", "ct-s3-pr-1"} & disabled
+    # ...rules about RDS, ECS or CloudFront, which the stack does not hold, do not run.
+    assert {"ct-rds-pr-1", "ct-ecs-pr-1", "ct-cloudfront-pr-1"} <= disabled
+    assert len(reported_types()) == 237
+    assert reported_types()["ct-ec2-pr-5"] == {"AWS::EC2::NetworkAclEntry"}
+
+
+def ssh_from_anywhere_in_the_acl(stack: TapVpcStack) -> None:
+    stack.network_acls.acls["Public"].add_entry(
+        "Ssh",
+        cidr=ec2.AclCidr.any_ipv4(),
+        rule_number=50,
+        traffic=ec2.AclTraffic.tcp_port(22),
+        direction=ec2.TrafficDirection.INGRESS,
+    )
+
+
+def test_an_acl_entry_for_ssh_from_anywhere_fails_control_tower(tmp_path: Path) -> None:
+    assert "nacl_no_unrestricted_ssh_rdp_check" in nag_findings(tmp_path, TapVpcConfig(), ssh_from_anywhere_in_the_acl)
 
 
 def test_a_violation_beside_a_success_conclusion_still_counts(tmp_path: Path) -> None:
