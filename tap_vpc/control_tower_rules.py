@@ -21,6 +21,8 @@ from constructs import IConstruct
 
 #: Where the rule files sit inside the validator's jsii package.
 RULES_PREFIX = "package/rules/control-tower/cfn-guard/"
+#: Stands for "any type" in ``reported_types``: a rule without a header always runs.
+ANY_TYPE = "*"
 _REPORTS_ON = re.compile(r"^# Reports on:\s*\n#\s*(.+)$", re.MULTILINE)
 
 
@@ -36,11 +38,16 @@ def reported_types() -> dict[str, frozenset[str]]:
                 continue
             extracted = archive.extractfile(member)
             assert extracted is not None
-            header = _REPORTS_ON.search(extracted.read().decode())
-            if header is not None:
-                types = frozenset(kind.strip() for kind in header.group(1).split(","))
-                found[PurePosixPath(member.name).stem] = types
+            found[PurePosixPath(member.name).stem] = header_types(extracted.read().decode())
     return found
+
+
+def header_types(rule_text: str) -> frozenset[str]:
+    """The types a rule file's "Reports on:" header names, or ``{ANY_TYPE}`` when it has none."""
+    header = _REPORTS_ON.search(rule_text)
+    if header is None:
+        return frozenset({ANY_TYPE})
+    return frozenset(kind.strip() for kind in header.group(1).split(","))
 
 
 def resource_types(scope: IConstruct) -> set[str]:
@@ -51,4 +58,6 @@ def resource_types(scope: IConstruct) -> set[str]:
 def inapplicable_rules(types: Iterable[str]) -> list[str]:
     """Rule names whose reported types include none of ``types``; a rule without a header is kept."""
     present = set(types)
-    return sorted(name for name, reported in reported_types().items() if not reported & present)
+    return sorted(
+        name for name, reported in reported_types().items() if ANY_TYPE not in reported and not reported & present
+    )

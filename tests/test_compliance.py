@@ -14,7 +14,7 @@ from aws_cdk import aws_kms as kms
 from tap_vpc import compliance
 from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
 from tap_vpc.config import TapVpcConfig
-from tap_vpc.control_tower_rules import inapplicable_rules, reported_types, resource_types
+from tap_vpc.control_tower_rules import header_types, inapplicable_rules, reported_types, resource_types
 from tap_vpc.entrypoint import VALIDATION_FAILED
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tools.project import synthesized
@@ -66,6 +66,14 @@ def test_control_tower_runs_every_rule_that_reports_on_a_type_the_app_holds() ->
     assert {"ct-rds-pr-1", "ct-ecs-pr-1", "ct-cloudfront-pr-1"} <= disabled
     assert len(reported_types()) == 237
     assert reported_types()["ct-ec2-pr-5"] == {"AWS::EC2::NetworkAclEntry"}
+
+
+def test_a_rule_file_without_a_reports_on_header_always_runs() -> None:
+    assert header_types("# Rule Identifier:\n#   x\nrule x { }\n") == {"*"}
+    assert header_types("# Reports on:\n#   AWS::IAM::Policy, AWS::IAM::Role\n") == {
+        "AWS::IAM::Policy",
+        "AWS::IAM::Role",
+    }
 
 
 def ssh_from_anywhere_in_the_acl(stack: TapVpcStack) -> None:
