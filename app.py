@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""CDK entry point: read the config once, build TapVpcStack, add the compliance packs, synth.
+"""CDK entry point: read the config, build TapVpcStack, add the compliance packs, synth.
 
+With an environment selected (``-c environmentSuffix=prod`` or ENVIRONMENT_SUFFIX), its stack only;
+with none, one stack per declared environment (``cdk deploy TapVpcStack-prod`` then picks one).
 An invalid setting prints one error block and exits 1 before anything is synthesized.
 """
 
@@ -21,4 +23,4 @@ def build(app: App, config: TapVpcConfig) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(synth_app(build))
+    sys.exit(synth_app(build, fleet=True))

@@ -16,27 +16,31 @@ from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
 from tap_vpc.reachability.check import broken_rules, check_template, render_failure
-from tap_vpc.settings import load_config
+from tap_vpc.settings import load_config, load_fleet_configs
 
 #: What the jsii runtime raises when a validation plugin (cdk-nag) reports a finding.
 VALIDATION_FAILED = "ValidationFailed"
 
 
-def synth_app(build: Callable[[App, TapVpcConfig], None], app: App | None = None) -> int:
+def synth_app(build: Callable[[App, TapVpcConfig], None], app: App | None = None, *, fleet: bool = False) -> int:
     """Synthesize the stacks ``build`` adds for the context's config; return the exit code.
 
     ``app`` defaults to ``App()``, which takes its context and output directory from the CDK CLI.
+    With ``fleet`` and no environment selected, ``build`` runs once per declared environment
+    (``load_fleet_configs``), and every compliance gate runs on every stack.
     Prints one error block and returns 1, writing no template, when a setting is invalid; returns
     1 with a pointer to the nag report when a compliance pack reports a finding, and 1 with one
     block naming the rule and the deciding resources when a template breaks its reachability matrix.
     """
     app = app or App()
+    context = app.node.get_all_context()
     try:
-        config = load_config(app.node.get_all_context(), os.environ)
+        configs = load_fleet_configs(context, os.environ) if fleet else [load_config(context, os.environ)]
     except ConfigError as error:
         print(error.render(), file=sys.stderr)
         return 1
-    build(app, config)
+    for config in configs:
+        build(app, config)
     add_compliance_checks(app)
     report = f"{app.outdir}/validation-report.json"
     try:

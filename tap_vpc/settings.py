@@ -376,6 +376,29 @@ def load_config(context: Mapping[str, Any], environ: Mapping[str, str] | None = 
     return config
 
 
+def load_fleet_configs(context: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> list[TapVpcConfig]:
+    """The configs a synth builds: the selected environment's, or, with none selected, every declared one.
+
+    An environment is selected by ``environmentSuffix`` in the context (``-c``) or ENVIRONMENT_SUFFIX in
+    ``environ``. Without one, each environment of ``tapVpcEnvironments`` is loaded as ``load_config``
+    would load it; the problems of all of them are raised together, each once.
+    """
+    environ = environ or {}
+    declared, _ = declared_environments(context)
+    if "environmentSuffix" in context or SUFFIX_VARIABLE in environ or not declared:
+        return [load_config(context, environ)]
+    configs: list[TapVpcConfig] = []
+    problems: list[ConfigProblem] = []
+    for name in declared:
+        try:
+            configs.append(load_config({**context, "environmentSuffix": name}, environ))
+        except ConfigError as error:
+            problems += [problem for problem in error.problems if problem not in problems]
+    if problems:
+        raise ConfigError(problems)
+    return configs
+
+
 def apply_layout(values: dict[str, Any], given: set[str]) -> list[ConfigProblem]:
     """With a ``vpcCidr`` set, derive the public and private subnets not ``given`` from ``cidr_layout``.
 

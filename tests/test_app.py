@@ -13,8 +13,8 @@ from tools.project import ROOT, cdk_json_context
 
 def run(command: list[str], outdir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Run ``command`` in the project root with ``CDK_OUTDIR=outdir``."""
-    environment = {**os.environ, "CDK_OUTDIR": str(outdir), "CDK_DISABLE_CLI_TELEMETRY": "true", **env}
-    environment.pop("ENVIRONMENT_SUFFIX", None)
+    inherited = {key: value for key, value in os.environ.items() if key != "ENVIRONMENT_SUFFIX"}
+    environment = {**inherited, "CDK_OUTDIR": str(outdir), "CDK_DISABLE_CLI_TELEMETRY": "true", **env}
     return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300, check=False)
 
 
@@ -41,7 +41,7 @@ def test_python_app_lists_every_bad_key(tmp_path: Path) -> None:
     result = run(
         [sys.executable, "app.py"],
         tmp_path,
-        CDK_CONTEXT_JSON=context_json(flowLogRetention="30", natGateways="0", region="mars"),
+        CDK_CONTEXT_JSON=context_json(flowLogRetention="30", natGateways="0", region="mars", environmentSuffix="pr-1"),
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -49,12 +49,32 @@ def test_python_app_lists_every_bad_key(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_python_app_synthesizes_the_dev_stack(tmp_path: Path) -> None:
+def test_a_bare_synth_writes_every_declared_environment_in_its_account(tmp_path: Path) -> None:
     result = run([sys.executable, "app.py"], tmp_path, CDK_CONTEXT_JSON=context_json())
     assert result.returncode == 0, result.stderr
-    template = json.loads((tmp_path / "TapVpcStack-dev.template.json").read_text())
-    assert template["Outputs"]["VpcId"]["Export"] == {"Name": "TapVpcStack-dev-VpcId"}
+    assert sorted(path.name for path in tmp_path.glob("*.template.json")) == [
+        "TapVpcStack-dev.template.json",
+        "TapVpcStack-prod.template.json",
+    ]
+    manifest = json.loads((tmp_path / "manifest.json").read_text())["artifacts"]
+    assert manifest["TapVpcStack-dev"]["environment"] == "aws://111111111111/us-east-1"
+    assert manifest["TapVpcStack-prod"]["environment"] == "aws://222222222222/us-east-1"
+    template = json.loads((tmp_path / "TapVpcStack-prod.template.json").read_text())
+    assert template["Outputs"]["VpcId"]["Export"] == {"Name": "TapVpcStack-prod-VpcId"}
     assert result.stderr == ""
+
+
+def test_a_selected_environment_synthesizes_alone(tmp_path: Path) -> None:
+    result = run([sys.executable, "app.py"], tmp_path, CDK_CONTEXT_JSON=context_json(), ENVIRONMENT_SUFFIX="dev")
+    assert result.returncode == 0, result.stderr
+    assert [path.name for path in tmp_path.glob("*.template.json")] == ["TapVpcStack-dev.template.json"]
+
+
+def test_a_bare_synth_reports_a_problem_shared_by_every_environment_once(tmp_path: Path) -> None:
+    result = run([sys.executable, "app.py"], tmp_path, CDK_CONTEXT_JSON=context_json(natGateways="0"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("TAP VPC configuration error: 1 invalid setting; nothing was synthesized.")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cdk_synth_fails_on_300_naming_60_and_600(tmp_path: Path) -> None:

@@ -6,13 +6,17 @@ group must not overlap, and the synth names both environments when they do.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_cdk import App, CfnWaitConditionHandle, Stack
 
 from tap_vpc.cidr_layout import LayoutError, layout_subnets
+from tap_vpc.config import TapVpcConfig
+from tap_vpc.entrypoint import synth_app
 from tap_vpc.errors import ConfigError
-from tap_vpc.settings import load_config
+from tap_vpc.settings import load_config, load_fleet_configs
 from tools.project import cdk_json_context
 
 US_EAST_1 = {"region": "us-east-1", "availabilityZoneIds": ["use1-az1", "use1-az2", "use1-az4"]}
@@ -148,3 +152,41 @@ def test_a_vpc_cidr_that_is_no_ipv4_network_is_left_to_its_own_rule(cidr: str) -
     rendered = problems({**cdk_json_context(), "vpcCidr": cidr}, "pr-3")
     assert f"vpcCidr = '{cidr}':" in rendered
     assert "standard layout" not in rendered
+
+
+def test_with_no_environment_selected_every_declared_one_is_loaded() -> None:
+    configs = load_fleet_configs(cdk_json_context())
+    assert [(c.environment_suffix, c.account) for c in configs] == [("dev", "111111111111"), ("prod", "222222222222")]
+    assert [c.environment_suffix for c in load_fleet_configs({**cdk_json_context(), "environmentSuffix": "prod"})] == [
+        "prod"
+    ]
+    assert [c.environment_suffix for c in load_fleet_configs(cdk_json_context(), {"ENVIRONMENT_SUFFIX": "pr-9"})] == [
+        "pr-9"
+    ]
+
+
+def test_a_problem_every_environment_shares_is_reported_once() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_fleet_configs({**cdk_json_context(), "natGateways": "0"})
+    assert [problem.key for problem in caught.value.problems] == ["natGateways"]
+
+
+def test_without_declarations_the_fleet_is_the_one_config_and_its_problems() -> None:
+    context = {key: value for key, value in cdk_json_context().items() if key != "tapVpcEnvironments"}
+    with pytest.raises(ConfigError, match=r"tapVpcEnvironments = None: is missing from cdk\.json"):
+        load_fleet_configs(context)
+
+
+def test_synth_app_builds_each_environment_of_the_fleet(tmp_path: Path) -> None:
+    built: list[str] = []
+
+    def build(app: App, config: TapVpcConfig) -> None:
+        built.append(config.environment_suffix)
+        CfnWaitConditionHandle(Stack(app, f"Probe-{config.environment_suffix}"), "Placeholder")
+
+    assert synth_app(build, App(outdir=str(tmp_path), context=cdk_json_context()), fleet=True) == 0
+    assert built == ["dev", "prod"]
+    assert sorted(p.name for p in tmp_path.glob("*.template.json")) == [
+        "Probe-dev.template.json",
+        "Probe-prod.template.json",
+    ]
