@@ -37,11 +37,21 @@ def tag_value(resource: dict[str, Any], key: str) -> str | None:
 def subnets_by_tier(template: Mapping[str, Any]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Tier name (``aws-cdk:subnet-name`` tag) -> [(logical id, subnet)] in AZ order."""
     tiers: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for lid, subnet in resources_of(template, "AWS::EC2::Subnet").items():
+    subnets = resources_of(template, "AWS::EC2::Subnet")
+    # Pinned subnets carry AvailabilityZoneId, ordered as the template first names each AZ ID.
+    pinned = list(
+        dict.fromkeys(
+            s["Properties"]["AvailabilityZoneId"] for s in subnets.values() if "AvailabilityZoneId" in s["Properties"]
+        )
+    )
+    for lid, subnet in subnets.items():
         tier = tag_value(subnet, "aws-cdk:subnet-name")
         assert tier is not None
         tiers.setdefault(tier, []).append((lid, subnet))
-    return {tier: sorted(items, key=lambda item: az_index(item[1])) for tier, items in tiers.items()}
+    return {
+        tier: sorted(items, key=lambda item: network_model.az_column(item[1]["Properties"], pinned))
+        for tier, items in tiers.items()
+    }
 
 
 def route_table_of(template: Mapping[str, Any], subnet_id: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.commands import one_message, run
-from tools.emulator import Emulator, free_port, start
+from tools.emulator import Emulator, running
 
 #: Ephemeral environments declare no account; the tools use moto's default one for them.
 ACCOUNT = "123456789012"
@@ -20,11 +20,8 @@ ACCOUNT = "123456789012"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    port = free_port()
-    process = start(port, tmp_path_factory.mktemp("empty-archive") / "moto.log")
-    yield Emulator(port)
-    process.terminate()
-    process.wait(timeout=10)
+    with running(tmp_path_factory.mktemp("empty-archive") / "moto.log") as server:
+        yield server
 
 
 def locked_buckets(mode: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
-from tools.emulator import Emulator, free_port, start
+from tools.emulator import Emulator, free_port, running
 from tools.moto_server import MOTO_VERSION, PATCHES
 
 ACCOUNT = "111111111111"
@@ -25,11 +25,8 @@ ACCOUNT = "111111111111"
 
 @pytest.fixture(scope="module")
 def patched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    port = free_port()
-    process = start(port, tmp_path_factory.mktemp("patched") / "moto.log")
-    yield Emulator(port)
-    process.terminate()
-    process.wait(timeout=10)
+    with running(tmp_path_factory.mktemp("patched") / "moto.log") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from tap_vpc.acl_plan import acl_plan, rule_counts
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
 from tap_vpc.validation import validate_config
-from tests.template_helpers import resources_of, tag_value
+from tests.template_helpers import resources_of, subnets_by_tier
 from tools.project import config_for, synthesize
 
 PROD_ENDPOINTS = ["kms", "secretsmanager", "logs", "sts", "ecr.api", "ecr.dkr", "ssm"]
@@ -23,14 +23,6 @@ DATA = ("10.0.21.0/24", "10.0.22.0/24", "10.0.23.0/24")
 @pytest.fixture(scope="module")
 def prod() -> Mapping[str, Any]:
     return synthesize(config_for(environmentSuffix="prod")).to_json()
-
-
-def subnets_by_tier(template: Mapping[str, Any]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
-    """Tier (``aws-cdk:subnet-name``) -> [(logical ID, subnet)], in AZ order (the number in the ID)."""
-    tiers: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for lid, subnet in sorted(resources_of(template, "AWS::EC2::Subnet").items()):
-        tiers.setdefault(str(tag_value(subnet, "aws-cdk:subnet-name")), []).append((lid, subnet))
-    return tiers
 
 
 def acl_entries(template: Mapping[str, Any], tier: str) -> list[tuple[int, bool, str, int, Any]]:

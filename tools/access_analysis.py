@@ -17,11 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 import boto3
-from botocore.exceptions import ClientError
 
 from tap_vpc.config import TapVpcConfig
 from tools.credentials import caller_account
 from tools.project import ToolError, config_for, run_cli
+from tools.stack_resources import physical_ids
 
 SCOPE_TYPE = "AWS::EC2::NetworkInsightsAccessScope"
 #: An analysis usually finishes within minutes; give up after this many seconds.
@@ -30,16 +30,7 @@ ANALYSIS_TIMEOUT = 900
 
 def access_scopes(cloudformation: Any, stack_name: str) -> dict[str, str]:
     """Logical ID -> scope ID of every access scope in the stack."""
-    try:
-        pages = cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack_name)
-        return {
-            r["LogicalResourceId"]: r["PhysicalResourceId"]
-            for page in pages
-            for r in page["StackResourceSummaries"]
-            if r.get("ResourceType") == SCOPE_TYPE
-        }
-    except ClientError as error:
-        raise ToolError(f"{stack_name}: {error.response['Error'].get('Message', error)}") from None
+    return physical_ids(cloudformation, stack_name, SCOPE_TYPE)
 
 
 def analyse(ec2: Any, scope_id: str, *, sleep: Callable[[float], None] = time.sleep) -> list[dict[str, Any]]:

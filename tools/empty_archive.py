@@ -26,6 +26,7 @@ from tap_vpc.config import TapVpcConfig
 from tools.credentials import caller_account
 from tools.deploy import EMULATOR_DEFAULT_ACCOUNT, resolve_target
 from tools.project import ToolError, config_for, run_cli
+from tools.stack_resources import physical_ids
 
 #: DeleteObjects takes at most 1,000 keys per request (Amazon S3 API Reference, DeleteObjects).
 DELETE_BATCH = 1000
@@ -33,11 +34,7 @@ DELETE_BATCH = 1000
 
 def archive_buckets(cloudformation: Any, stack_name: str) -> list[str]:
     """The physical names of the stack's S3 buckets (the archive, query results and access logs)."""
-    try:
-        resources = cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]
-    except ClientError as error:
-        raise ToolError(f"{stack_name}: {error.response['Error'].get('Message', error)}") from None
-    return sorted(r["PhysicalResourceId"] for r in resources if r.get("ResourceType") == "AWS::S3::Bucket")
+    return sorted(physical_ids(cloudformation, stack_name, "AWS::S3::Bucket").values())
 
 
 def versions_of(s3: Any, bucket: str) -> Iterator[dict[str, str]]:

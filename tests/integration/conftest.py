@@ -26,6 +26,7 @@ from tap_vpc.config import TapVpcConfig
 from tools import emulator
 from tools.local import deploy_to_emulator
 from tools.project import config_for
+from tools.stack_resources import physical_ids
 
 TARGET = os.environ.get("TAP_VPC_INTEGRATION_TARGET", "emulator")
 ON_EMULATOR = TARGET == "emulator"
@@ -60,12 +61,8 @@ class Deployment:
 
 def data_route_tables(deployment: Deployment) -> list[str]:
     """The data tier's route tables, from the stack's resources (moto does not report associations)."""
-    resources = deployment.client("cloudformation").describe_stack_resources(StackName=deployment.config.stack_name)
-    return [
-        r["PhysicalResourceId"]
-        for r in resources["StackResources"]
-        if r.get("ResourceType") == "AWS::EC2::RouteTable" and r["LogicalResourceId"].startswith("VpcIsolatedSubnet")
-    ]
+    tables = physical_ids(deployment.client("cloudformation"), deployment.config.stack_name, "AWS::EC2::RouteTable")
+    return [table for logical_id, table in tables.items() if logical_id.startswith("VpcIsolatedSubnet")]
 
 
 def target_context(suffix: str) -> dict[str, str]:
