@@ -16,7 +16,7 @@ SUFFIX ?= $(or $(ENVIRONMENT_SUFFIX),dev)
 # Graphviz comes from Debian's packages; root installs it directly, anyone else through sudo.
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help setup graphviz lint unit test synth docs cost local local-down diff deploy golden clean bench empty-archive access-analysis
+.PHONY: help setup graphviz lint unit test synth synth-fleet docs cost local local-down diff deploy golden clean bench empty-archive access-analysis
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -68,17 +68,22 @@ docs: setup ## Regenerate docs/network.dot, docs/network.svg and README's genera
 cost: setup ## Print the monthly cost of every profile (prices: docs/prices.json)
 	@$(PY) -m tools.docs.cost
 
-local: setup ## Start the local AWS emulator, deploy TapVpcStack-dev and the consumer, print outputs
-	@$(PY) -m tools.local up
+local: setup ## Start the local AWS emulator, deploy the declared fleet (waves, 2 regions) and the consumer
+	@$(PY) -m tools.local up --environments "$(ENVIRONMENTS)" $(foreach pair,$(CONTEXT),-c $(pair))
 
 local-down: setup ## Stop the local emulator
 	@$(PY) -m tools.local down
 
-diff: setup ## cdk diff against the stack deployed by `make local`
-	@$(PY) -m tools.local diff
+diff: setup ## cdk diff of every declared stack against what `make local` deployed
+	@$(PY) -m tools.local diff --environments "$(ENVIRONMENTS)" $(foreach pair,$(CONTEXT),-c $(pair))
 
-deploy: $(VENV)/.installed node_modules/.installed ## Synth once, diff (destructive changes refused), deploy TapVpcStack-$(SUFFIX); see README
-	@$(PY) -m tools.deploy --environment $(SUFFIX) $(if $(APPROVAL),--require-approval $(APPROVAL)) \
+synth-fleet: $(VENV)/.installed node_modules/.installed ## cdk synth of every declared environment into cdk.fleet.out (the deploy workflow's assembly)
+	@rm -rf cdk.fleet.out
+	@env -u ENVIRONMENT_SUFFIX cdk synth --quiet --output cdk.fleet.out
+	@echo "wrote cdk.fleet.out: $$(ls cdk.fleet.out | sed -n 's/\.template\.json$$//p' | tr '\n' ' ')"
+
+deploy: $(VENV)/.installed node_modules/.installed ## Synth once, diff (destructive changes refused), deploy TapVpcStack-$(SUFFIX) (or ENVIRONMENTS="a b", one account)
+	@$(PY) -m tools.deploy $(foreach env,$(or $(ENVIRONMENTS),$(SUFFIX)),--environment $(env)) $(if $(APPROVAL),--require-approval $(APPROVAL)) \
 	  $(if $(APPROVE_DESTRUCTIVE),--approve-destructive) $(if $(ASSEMBLY),--assembly $(ASSEMBLY)) \
 	  $(if $(EMULATOR_PORT),--emulator-port $(EMULATOR_PORT)) $(foreach pair,$(CONTEXT),-c $(pair))
 

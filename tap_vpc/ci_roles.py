@@ -1,10 +1,10 @@
-"""``TapVpcCiRoles-<env>``: the account set-up CI needs, as code (deploy it once per declared environment).
+"""``TapVpcCiRoles-<env>``: the account set-up CI needs, as code (deploy it once per account of the fleet).
 
 - the GitHub OIDC provider (native ``AWS::IAM::OIDCProvider``, no custom resource);
 - ``TapVpcReadOnly``: assumed by pull requests and by main (diff, drift); reads CloudFormation
   and may assume only the CDK bootstrap *lookup* role;
-- ``TapVpcDeploy``: assumed only by jobs in the GitHub environment of this account
-  (``development`` or ``production``, on main); may assume only the CDK bootstrap roles;
+- ``TapVpcDeploy``: assumed only by jobs in the GitHub environment(s) of this account's waves
+  (``development``, ``staging`` or ``production``, on main); may assume only the CDK bootstrap roles;
 - ``TapVpcCloudFormationExecution``: the managed policy to bootstrap with
   (``cdk bootstrap --cloudformation-execution-policies``), instead of the default
   AdministratorAccess: what CloudFormation needs to create and update TapVpcStack, and no more.
@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aws_cdk import Duration, Stack
@@ -62,16 +63,22 @@ ARCHIVE_BUCKET_ACTIONS = (
 ARCHIVE_BUCKET_PREFIX = "tapvpc"
 
 
-def github_environment_for(environment_suffix: str) -> str:
-    """The GitHub environment that deploys ``environment_suffix``: ``production`` for prod, else ``development``."""
-    return "production" if environment_suffix == "prod" else "development"
+#: The protected GitHub environment of each deploy wave (.github/workflows/deploy.yml).
+GITHUB_ENVIRONMENT_OF_WAVE = {"dev": "development", "staging": "staging", "prod": "production", "prod-dr": "production"}
+
+
+def github_environment_for(deploy_wave: str) -> str:
+    """The GitHub environment whose jobs deploy ``deploy_wave``: development, staging, or production (prod, prod-dr)."""
+    return GITHUB_ENVIRONMENT_OF_WAVE[deploy_wave]
 
 
 class TapVpcCiRolesStack(Stack):
     """OIDC provider, read-only and deploy roles, and the bootstrap execution policy for one account.
 
-    ``repository`` is ``owner/name`` on GitHub. ``github_environment`` is the protected GitHub
-    environment whose jobs may deploy here (``production`` for prod, ``development`` for dev).
+    IAM names are global to an account, so an account gets one such stack, covering every region it
+    deploys to. ``repository`` is ``owner/name`` on GitHub. ``github_environments`` are the
+    protected GitHub environments whose jobs may deploy here (``production`` for prod and prod-dr).
+    ``regions`` (default: the stack's own) are where the account's TapVpcStacks live.
     ``stack_prefix`` (default ``TapVpcStack``) limits what the roles and policy touch.
     """
 
@@ -81,18 +88,25 @@ class TapVpcCiRolesStack(Stack):
         id_: str,
         *,
         repository: str,
-        github_environment: str,
+        github_environments: Sequence[str],
+        regions: Sequence[str] | None = None,
         stack_prefix: str = "TapVpcStack",
         **kwargs: Any,
     ) -> None:
-        super().__init__(scope, id_, description=f"TAP VPC CI roles ({repository}, {github_environment})", **kwargs)
+        environments = ", ".join(github_environments)
+        super().__init__(scope, id_, description=f"TAP VPC CI roles ({repository}, {environments})", **kwargs)
+        regions = list(regions or [self.region])
         provider = iam.OidcProviderNative(self, "GitHubOidc", url=GITHUB_OIDC_URL, client_ids=[GITHUB_AUDIENCE])
 
-        def bootstrap_role(kind: str) -> str:
-            role = f"cdk-{BOOTSTRAP_QUALIFIER}-{kind}-role-{self.account}-{self.region}"
-            return f"arn:{PARTITION}:iam::{self.account}:role/{role}"
+        def bootstrap_roles(kind: str) -> list[str]:
+            return [
+                f"arn:{PARTITION}:iam::{self.account}:role/cdk-{BOOTSTRAP_QUALIFIER}-{kind}-role-{self.account}-{region}"
+                for region in regions
+            ]
 
-        stacks = f"arn:{PARTITION}:cloudformation:{self.region}:{self.account}:stack/{stack_prefix}-*/*"
+        stacks = [
+            f"arn:{PARTITION}:cloudformation:{region}:{self.account}:stack/{stack_prefix}-*/*" for region in regions
+        ]
         read_stacks = iam.PolicyStatement(
             sid="ReadTapVpcStacks",
             actions=[
@@ -104,7 +118,7 @@ class TapVpcCiRolesStack(Stack):
                 "cloudformation:DetectStackResourceDrift",
                 "cloudformation:DescribeStackResourceDrifts",
             ],
-            resources=[stacks],
+            resources=stacks,
         )
 
         self.read_only_role = self._role_with_policy(
@@ -122,25 +136,27 @@ class TapVpcCiRolesStack(Stack):
                 iam.PolicyStatement(
                     sid="AssumeBootstrapLookupRole",
                     actions=["sts:AssumeRole"],
-                    resources=[bootstrap_role("lookup")],
+                    resources=bootstrap_roles("lookup"),
                 ),
             ],
         )
         self.deploy_role = self._role_with_policy(
             "Deploy",
             role_name=DEPLOY_ROLE,
-            description=f"TAP VPC deploys from the protected GitHub environment {github_environment}",
-            principal=github_principal(provider, repository, [f"environment:{github_environment}"]),
+            description=f"TAP VPC deploys from the protected GitHub environment(s) {environments}",
+            principal=github_principal(provider, repository, [f"environment:{name}" for name in github_environments]),
             statements=[
                 read_stacks,
                 iam.PolicyStatement(
                     sid="AssumeBootstrapRoles",
                     actions=["sts:AssumeRole"],
-                    resources=[bootstrap_role(kind) for kind in ("deploy", "file-publishing", "lookup")],
+                    resources=[
+                        role for kind in ("deploy", "file-publishing", "lookup") for role in bootstrap_roles(kind)
+                    ],
                 ),
             ],
         )
-        execution_statements = execution_policy_statements(self, stack_prefix)
+        execution_statements = execution_policy_statements(self, stack_prefix, regions)
         self.execution_policy = iam.ManagedPolicy(
             self,
             "CloudFormationExecutionPolicy",
@@ -189,10 +205,13 @@ def github_principal(
     )
 
 
-def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.PolicyStatement]:
-    """What CloudFormation needs to create, update and delete TapVpcStack, for ``cdk bootstrap``."""
+def execution_policy_statements(
+    stack: Stack, stack_prefix: str, regions: Sequence[str] | None = None
+) -> list[iam.PolicyStatement]:
+    """What CloudFormation needs to create, update and delete TapVpcStack in ``regions`` (default: the stack's)."""
     arn = f"arn:{PARTITION}"
-    where = f"{stack.region}:{stack.account}"
+    regions = list(regions or [stack.region])
+    wheres = [f"{region}:{stack.account}" for region in regions]
     return [
         iam.PolicyStatement(
             sid="Network",
@@ -241,7 +260,11 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "logs:ListTagsForResource",
                 "logs:DescribeLogGroups",
             ],
-            resources=[f"{arn}:logs:{where}:log-group:/tap-vpc/*", f"{arn}:logs:{where}:log-group::log-stream:"],
+            resources=[
+                arn_
+                for where in wheres
+                for arn_ in (f"{arn}:logs:{where}:log-group:/tap-vpc/*", f"{arn}:logs:{where}:log-group::log-stream:")
+            ],
         ),
         iam.PolicyStatement(
             sid="FlowLogKey",
@@ -302,7 +325,7 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "lambda:UpdateFunctionConfiguration",
                 "lambda:TagResource",
             ],
-            resources=[f"{arn}:lambda:{where}:function:{stack_prefix}-*"],
+            resources=[f"{arn}:lambda:{where}:function:{stack_prefix}-*" for where in wheres],
         ),
         iam.PolicyStatement(
             sid="FlowLogDeliveryToS3",
@@ -331,9 +354,13 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "glue:UpdateTable",
             ],
             resources=[
-                f"{arn}:glue:{where}:catalog",
-                f"{arn}:glue:{where}:database/tap_vpc_*",
-                f"{arn}:glue:{where}:table/tap_vpc_*/*",
+                arn_
+                for where in wheres
+                for arn_ in (
+                    f"{arn}:glue:{where}:catalog",
+                    f"{arn}:glue:{where}:database/tap_vpc_*",
+                    f"{arn}:glue:{where}:table/tap_vpc_*/*",
+                )
             ],
         ),
         iam.PolicyStatement(
@@ -350,16 +377,16 @@ def execution_policy_statements(stack: Stack, stack_prefix: str) -> list[iam.Pol
                 "athena:DeleteNamedQuery",
                 "athena:GetNamedQuery",
             ],
-            resources=[f"{arn}:athena:{where}:workgroup/tap-vpc-*"],
+            resources=[f"{arn}:athena:{where}:workgroup/tap-vpc-*" for where in wheres],
         ),
         iam.PolicyStatement(
             sid="BootstrapVersion",
             actions=["ssm:GetParameters"],
-            resources=[f"{arn}:ssm:{where}:parameter/cdk-bootstrap/{BOOTSTRAP_QUALIFIER}/version"],
+            resources=[f"{arn}:ssm:{where}:parameter/cdk-bootstrap/{BOOTSTRAP_QUALIFIER}/version" for where in wheres],
         ),
         iam.PolicyStatement(
             sid="AssetsFromTheBootstrapBucket",
             actions=["s3:GetObject"],
-            resources=[f"{arn}:s3:::cdk-{BOOTSTRAP_QUALIFIER}-assets-{stack.account}-{stack.region}/*"],
+            resources=[f"{arn}:s3:::cdk-{BOOTSTRAP_QUALIFIER}-assets-{stack.account}-{region}/*" for region in regions],
         ),
     ]

@@ -28,7 +28,8 @@ def synth_app(build: Callable[[App, TapVpcConfig], None], app: App | None = None
     ``app`` defaults to ``App()``, which takes its context and output directory from the CDK CLI.
     With ``fleet`` and no environment selected, ``build`` runs once per declared environment
     (``load_fleet_configs``), and every compliance gate runs on every stack.
-    Prints one error block and returns 1, writing no template, when a setting is invalid; returns
+    Prints one error block and returns 1, writing no template, when a setting is invalid (or ``build``
+    raises ``ConfigError``); returns
     1 with a pointer to the nag report when a compliance pack reports a finding, and 1 with one
     block naming the rule and the deciding resources when a template breaks its reachability matrix.
     """
@@ -36,11 +37,11 @@ def synth_app(build: Callable[[App, TapVpcConfig], None], app: App | None = None
     context = app.node.get_all_context()
     try:
         configs = load_fleet_configs(context, os.environ) if fleet else [load_config(context, os.environ)]
+        for config in configs:
+            build(app, config)  # may refuse a combination only it can see (ci_roles_app: one stack per account)
     except ConfigError as error:
         print(error.render(), file=sys.stderr)
         return 1
-    for config in configs:
-        build(app, config)
     add_compliance_checks(app)
     report = f"{app.outdir}/validation-report.json"
     try:

@@ -28,8 +28,12 @@ EPHEMERAL_PATTERNS: dict[str, re.Pattern[str]] = {
 
 #: Keys of one declaration; each is required.
 DECLARATION_KEYS = ("account", "region", "availabilityZoneIds")
-#: Optional keys: the VPC CIDR (subnets then follow ``cidr_layout``) and the routable group.
-OPTIONAL_DECLARATION_KEYS = ("vpcCidr", "routableGroup")
+#: Optional keys: the VPC CIDR (subnets then follow ``cidr_layout``), the routable group, the deploy
+#: wave, and the account's Elastic IP quota in the region when it was raised (default: AWS's 5).
+OPTIONAL_DECLARATION_KEYS = ("vpcCidr", "routableGroup", "deployWave", "elasticIpQuota")
+#: The deploy workflow's waves, in order; each is gated by the one before (.github/workflows/deploy.yml).
+#: An environment named after a wave deploys in it unless its declaration names another ``deployWave``.
+DEPLOY_WAVES = ("dev", "staging", "prod", "prod-dr")
 #: Settings that only the declaration may set for a declared environment (vpcCidr when it declares one).
 DECLARED_SETTINGS = ("account", "region", "availabilityZoneIds", "vpcCidr")
 
@@ -38,7 +42,9 @@ DECLARED_SETTINGS = ("account", "region", "availabilityZoneIds", "vpcCidr")
 class DeclaredEnvironment:
     """One long-lived environment: ``name`` (the suffix), ``account``, ``region``, pinned AZ IDs.
 
-    ``vpc_cidr`` and ``routable_group`` are None unless declared.
+    ``vpc_cidr`` and ``routable_group`` are None unless declared; ``deploy_wave`` is one of
+    ``DEPLOY_WAVES`` (default: the environment's own name, when that is a wave);
+    ``elastic_ip_quota`` is None unless a raised quota is declared.
     """
 
     name: str
@@ -47,6 +53,8 @@ class DeclaredEnvironment:
     availability_zone_ids: tuple[str, ...]
     vpc_cidr: str | None = None
     routable_group: str | None = None
+    deploy_wave: str = "dev"
+    elastic_ip_quota: int | None = None
 
 
 def is_ephemeral(suffix: str) -> bool:
@@ -75,7 +83,7 @@ def declared_environments(context: Mapping[str, Any]) -> tuple[dict[str, Declare
         if not isinstance(declaration, dict):
             problems.append(ConfigProblem(key, declaration, f"must be an object with {', '.join(DECLARATION_KEYS)}."))
             continue
-        found = _declaration_problems(key, declaration)
+        found = _declaration_problems(name, key, declaration)
         problems += found
         if not found:
             environments[name] = DeclaredEnvironment(
@@ -85,6 +93,8 @@ def declared_environments(context: Mapping[str, Any]) -> tuple[dict[str, Declare
                 availability_zone_ids=tuple(declaration["availabilityZoneIds"]),
                 vpc_cidr=declaration.get("vpcCidr"),
                 routable_group=declaration.get("routableGroup"),
+                deploy_wave=str(declaration.get("deployWave", name)),
+                elastic_ip_quota=declaration.get("elasticIpQuota"),
             )
     problems += routable_overlap_problems(
         {name: (env.vpc_cidr, env.routable_group) for name, env in environments.items()}, ENVIRONMENTS_KEY
@@ -92,7 +102,7 @@ def declared_environments(context: Mapping[str, Any]) -> tuple[dict[str, Declare
     return environments, problems
 
 
-def _declaration_problems(key: str, declaration: Mapping[str, Any]) -> list[ConfigProblem]:
+def _declaration_problems(name: str, key: str, declaration: Mapping[str, Any]) -> list[ConfigProblem]:
     problems = [
         ConfigProblem(f"{key}.{missing}", None, "is required.")
         for missing in DECLARATION_KEYS
@@ -114,6 +124,19 @@ def _declaration_problems(key: str, declaration: Mapping[str, Any]) -> list[Conf
         problems.append(
             ConfigProblem(f"{key}.routableGroup", group, "must be a name of lower-case letters, digits and '-'.")
         )
+    quota = declaration.get("elasticIpQuota")
+    if quota is not None and (isinstance(quota, bool) or not isinstance(quota, int) or quota < 1):
+        problems.append(ConfigProblem(f"{key}.elasticIpQuota", quota, "must be a whole number of at least 1."))
+    wave = declaration.get("deployWave", name)
+    if wave not in DEPLOY_WAVES:
+        problems.append(
+            ConfigProblem(
+                f"{key}.deployWave",
+                declaration.get("deployWave"),
+                f"must be one of the deploy workflow's waves ({', '.join(DEPLOY_WAVES)}); an environment not "
+                "named after a wave must name its wave.",
+            )
+        )
     for text_key in ("account", "region"):
         if text_key in declaration and not isinstance(declaration[text_key], str):
             problems.append(ConfigProblem(f"{key}.{text_key}", declaration[text_key], "must be a string."))
@@ -121,6 +144,23 @@ def _declaration_problems(key: str, declaration: Mapping[str, Any]) -> list[Conf
     if not isinstance(zones, list) or not all(isinstance(zone, str) for zone in zones):
         problems.append(ConfigProblem(f"{key}.availabilityZoneIds", zones, "must be a list of AZ IDs (strings)."))
     return problems
+
+
+def account_environments(declared: Mapping[str, DeclaredEnvironment], name: str) -> list[DeclaredEnvironment]:
+    """The declared environments in ``name``'s account, in declaration order; [] when ``name`` is not declared."""
+    if name not in declared:
+        return []
+    return [environment for environment in declared.values() if environment.account == declared[name].account]
+
+
+def raised_elastic_ip_quotas(declared: Mapping[str, DeclaredEnvironment]) -> dict[tuple[str, str], int]:
+    """(account, region) -> the largest Elastic IP quota any of its declarations states."""
+    raised: dict[tuple[str, str], int] = {}
+    for environment in declared.values():
+        if environment.elastic_ip_quota is not None:
+            place = (environment.account, environment.region)
+            raised[place] = max(raised.get(place, 0), environment.elastic_ip_quota)
+    return raised
 
 
 def unknown_suffix_problem(suffix: str, declared: Mapping[str, DeclaredEnvironment]) -> ConfigProblem:

@@ -104,6 +104,13 @@ CDK_ADDED_TAG_KEYS: tuple[str, ...] = ("Name", "aws-cdk:subnet-name", "aws-cdk:s
 #: Source: Amazon VPC User Guide, "Amazon VPC quotas" (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
 SECURITY_GROUP_INBOUND_RULES_MAX = 60
 
+#: Service Quotas "EC2-VPC Elastic IPs" (L-0263D0A3): 5 per account per Region by default, shared by
+#: every stack there; each NAT gateway takes one. Raise it in Service Quotas (Amazon EC2).
+#: Source: Amazon EC2 User Guide, "Elastic IP address quota"
+#: (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html#using-instance-addressing-limit)
+#: and "Amazon VPC quotas" (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+ELASTIC_IPS_PER_REGION = 5
+
 #: Ranges a VPC must not use. 172.17.0.0/16: "Some AWS services use the 172.17.0.0/16 CIDR range.
 #: To avoid future conflicts, don't use this range when creating your VPC" (Amazon VPC User Guide,
 #: "VPC CIDR blocks", https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html; AWS

@@ -26,9 +26,11 @@ from tap_vpc.environments import (
     declared_environments,
     declared_setting_problems,
     is_ephemeral,
+    raised_elastic_ip_quotas,
     unknown_suffix_problem,
 )
 from tap_vpc.errors import ConfigError, ConfigProblem
+from tap_vpc.regional_quotas import elastic_ip_problems
 from tap_vpc.validation import config_problems
 
 PROFILES_KEY = "tapVpcProfiles"
@@ -381,22 +383,44 @@ def load_fleet_configs(context: Mapping[str, Any], environ: Mapping[str, str] | 
 
     An environment is selected by ``environmentSuffix`` in the context (``-c``) or ENVIRONMENT_SUFFIX in
     ``environ``. Without one, each environment of ``tapVpcEnvironments`` is loaded as ``load_config``
-    would load it; the problems of all of them are raised together, each once.
+    would load it; the problems of all of them are raised together, each once. Either way, the
+    declared environments that share an account and region must fit its Elastic IP quota together
+    (``regional_quotas``), so a selected environment is checked with its neighbours too.
     """
     environ = environ or {}
     declared, _ = declared_environments(context)
     if "environmentSuffix" in context or SUFFIX_VARIABLE in environ or not declared:
-        return [load_config(context, environ)]
+        selected = load_config(context, environ)
+        neighbours = [
+            neighbour
+            for name, environment in declared.items()
+            if name != selected.environment_suffix
+            and (environment.account, environment.region) == (selected.account, selected.region)
+            and (neighbour := _loaded_or_none({**context, "environmentSuffix": name}, environ)) is not None
+        ]
+        problems = elastic_ip_problems([selected, *neighbours], raised_elastic_ip_quotas(declared))
+        if problems:
+            raise ConfigError(problems)
+        return [selected]
     configs: list[TapVpcConfig] = []
-    problems: list[ConfigProblem] = []
+    problems = []
     for name in declared:
         try:
             configs.append(load_config({**context, "environmentSuffix": name}, environ))
         except ConfigError as error:
             problems += [problem for problem in error.problems if problem not in problems]
+    problems += elastic_ip_problems(configs, raised_elastic_ip_quotas(declared))
     if problems:
         raise ConfigError(problems)
     return configs
+
+
+def _loaded_or_none(context: Mapping[str, Any], environ: Mapping[str, str]) -> TapVpcConfig | None:
+    """The config, or None when it has problems of its own (its own synth reports them)."""
+    try:
+        return load_config(context, environ)
+    except ConfigError:
+        return None
 
 
 def apply_layout(values: dict[str, Any], given: set[str]) -> list[ConfigProblem]:

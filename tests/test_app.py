@@ -54,13 +54,30 @@ def test_a_bare_synth_writes_every_declared_environment_in_its_account(tmp_path:
     assert result.returncode == 0, result.stderr
     assert sorted(path.name for path in tmp_path.glob("*.template.json")) == [
         "TapVpcStack-dev.template.json",
+        "TapVpcStack-prod-dr.template.json",
         "TapVpcStack-prod.template.json",
+        "TapVpcStack-staging.template.json",
+        "TapVpcStack-uat.template.json",
     ]
     manifest = json.loads((tmp_path / "manifest.json").read_text())["artifacts"]
-    assert manifest["TapVpcStack-dev"]["environment"] == "aws://111111111111/us-east-1"
-    assert manifest["TapVpcStack-prod"]["environment"] == "aws://222222222222/us-east-1"
+    assert {
+        name: manifest[f"TapVpcStack-{name}"]["environment"] for name in ("dev", "staging", "uat", "prod", "prod-dr")
+    } == {
+        "dev": "aws://111111111111/us-east-1",
+        "staging": "aws://333333333333/us-east-1",
+        "uat": "aws://333333333333/us-east-1",
+        "prod": "aws://222222222222/us-east-1",
+        "prod-dr": "aws://222222222222/us-west-2",
+    }
     template = json.loads((tmp_path / "TapVpcStack-prod.template.json").read_text())
     assert template["Outputs"]["VpcId"]["Export"] == {"Name": "TapVpcStack-prod-VpcId"}
+    dr = json.loads((tmp_path / "TapVpcStack-prod-dr.template.json").read_text())
+    assert dr["Outputs"]["VpcId"]["Export"] == {"Name": "TapVpcStack-prod-dr-VpcId"}
+    assert [
+        subnet["Properties"]["AvailabilityZoneId"]
+        for subnet in dr["Resources"].values()
+        if subnet["Type"] == "AWS::EC2::Subnet"
+    ][:3] == ["usw2-az1", "usw2-az2", "usw2-az3"]
     assert result.stderr == ""
 
 

@@ -29,5 +29,27 @@ def test_a_ratio_at_the_budget_passes_and_above_it_fails() -> None:
     assert verdict("synth", 5.02, 2.0, 2.5)[1].endswith("OVER BUDGET")
 
 
-def test_every_case_has_a_budget(tmp_path: Path) -> None:
-    assert sorted(case.name for case in cases(tmp_path)) == sorted(load_budgets())
+def test_the_fleet_is_compared_with_one_environment_and_says_so() -> None:
+    assert verdict("fleet", 9.0, 6.0, 2.0, "one environment's synth") == (
+        True,
+        "fleet: 1.50x one environment's synth (9.00 s / 6.00 s), budget 2.00x: ok",
+    )
+
+
+def test_the_budgets_are_the_issues(tmp_path: Path) -> None:
+    assert load_budgets() == {
+        "synth, one environment (in-process)": 1.4,
+        "synth, one environment (cdk CLI)": 1.4,
+        "synth, the fleet of 5 (in-process)": 2.0,
+        "unit suite": 8.0,
+        "make local, warm, one environment": 4.0,
+    }
+    assert sorted(case.name for case in cases(tmp_path, 4599)) == sorted(load_budgets())
+
+
+def test_the_fleet_case_divides_by_one_environment_and_the_unit_suite_runs_once(tmp_path: Path) -> None:
+    by_name = {case.name: case for case in cases(tmp_path, 4599)}
+    fleet, one = by_name["synth, the fleet of 5 (in-process)"], by_name["synth, one environment (in-process)"]
+    assert fleet.baseline == one.command
+    assert by_name["unit suite"].rounds == 1
+    assert by_name["make local, warm, one environment"].command[-4:] == ["--environments", "dev", "--port", "4599"]

@@ -10,12 +10,14 @@ import pytest
 from aws_cdk import App, Environment
 from aws_cdk.assertions import Template
 
+import ci_roles_app
 from tap_vpc import compliance
 from tap_vpc.ci_roles import TapVpcCiRolesStack, github_environment_for
 from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
-from tap_vpc.entrypoint import VALIDATION_FAILED
+from tap_vpc.entrypoint import VALIDATION_FAILED, synth_app
+from tools.project import cdk_json_context
 
-ACCOUNT, REGION = "222222222222", "us-east-1"
+ACCOUNT, REGION, DR_REGION = "222222222222", "us-east-1", "us-west-2"
 REPO = "example-org/tap-vpc"
 
 
@@ -25,7 +27,8 @@ def synth_ci_roles(outdir: Path) -> dict[str, Any]:
         app,
         "TapVpcCiRoles-prod",
         repository=REPO,
-        github_environment="production",
+        github_environments=["production"],
+        regions=[REGION, DR_REGION],
         env=Environment(account=ACCOUNT, region=REGION),
     )
     add_compliance_checks(app)
@@ -89,10 +92,19 @@ def test_the_deploy_role_may_only_assume_the_bootstrap_roles_and_read_stacks(tem
     statements = policy_of(template, "DeployPolicy")
     assume = next(s for s in statements if s["Sid"] == "AssumeBootstrapRoles")
     assert assume["Action"] == "sts:AssumeRole"
+    # One account, two regions (prod and prod-dr): the bootstrap roles of both, and nothing else.
     assert assume["Resource"] == [
         f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-deploy-role-{ACCOUNT}-{REGION}",
+        f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-deploy-role-{ACCOUNT}-{DR_REGION}",
         f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-file-publishing-role-{ACCOUNT}-{REGION}",
+        f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-file-publishing-role-{ACCOUNT}-{DR_REGION}",
         f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-lookup-role-{ACCOUNT}-{REGION}",
+        f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-lookup-role-{ACCOUNT}-{DR_REGION}",
+    ]
+    read = next(s for s in statements if s["Sid"] == "ReadTapVpcStacks")
+    assert read["Resource"] == [
+        f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/TapVpcStack-*/*",
+        f"arn:aws:cloudformation:{DR_REGION}:{ACCOUNT}:stack/TapVpcStack-*/*",
     ]
     assert {s["Sid"] for s in statements} == {"ReadTapVpcStacks", "AssumeBootstrapRoles"}
 
@@ -115,7 +127,10 @@ def test_the_read_only_role_can_change_nothing(template: dict[str, Any]) -> None
         "sts:AssumeRole",
     ]
     lookup = next(s for s in policy_of(template, "ReadOnlyPolicy") if s["Action"] == "sts:AssumeRole")
-    assert lookup["Resource"] == f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-lookup-role-{ACCOUNT}-{REGION}"
+    assert lookup["Resource"] == [
+        f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-lookup-role-{ACCOUNT}-{REGION}",
+        f"arn:aws:iam::{ACCOUNT}:role/cdk-hnb659fds-lookup-role-{ACCOUNT}-{DR_REGION}",
+    ]
 
 
 def test_the_execution_policy_names_its_iam_and_log_scopes(template: dict[str, Any]) -> None:
@@ -127,7 +142,12 @@ def test_the_execution_policy_names_its_iam_and_log_scopes(template: dict[str, A
         f"arn:aws:iam::{ACCOUNT}:role/TapVpcStack-*",
         f"arn:aws:iam::{ACCOUNT}:policy/TapVpcStack-*",
     ]
-    assert statements["FlowLogGroup"]["Resource"][0] == f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/tap-vpc/*"
+    assert statements["FlowLogGroup"]["Resource"] == [
+        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/tap-vpc/*",
+        f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group::log-stream:",
+        f"arn:aws:logs:{DR_REGION}:{ACCOUNT}:log-group:/tap-vpc/*",
+        f"arn:aws:logs:{DR_REGION}:{ACCOUNT}:log-group::log-stream:",
+    ]
     assert "iam:*" not in json.dumps(policy)
     assert '"*:*"' not in json.dumps(policy)
 
@@ -148,8 +168,14 @@ def test_the_execution_policy_covers_the_archive_and_no_more(template: dict[str,
         f"arn:aws:glue:{REGION}:{ACCOUNT}:catalog",
         f"arn:aws:glue:{REGION}:{ACCOUNT}:database/tap_vpc_*",
         f"arn:aws:glue:{REGION}:{ACCOUNT}:table/tap_vpc_*/*",
+        f"arn:aws:glue:{DR_REGION}:{ACCOUNT}:catalog",
+        f"arn:aws:glue:{DR_REGION}:{ACCOUNT}:database/tap_vpc_*",
+        f"arn:aws:glue:{DR_REGION}:{ACCOUNT}:table/tap_vpc_*/*",
     ]
-    assert statements["InvestigationWorkGroup"]["Resource"] == f"arn:aws:athena:{REGION}:{ACCOUNT}:workgroup/tap-vpc-*"
+    assert statements["InvestigationWorkGroup"]["Resource"] == [
+        f"arn:aws:athena:{REGION}:{ACCOUNT}:workgroup/tap-vpc-*",
+        f"arn:aws:athena:{DR_REGION}:{ACCOUNT}:workgroup/tap-vpc-*",
+    ]
 
 
 def test_the_execution_policy_covers_the_segmentation(template: dict[str, Any]) -> None:
@@ -171,8 +197,48 @@ def test_the_wildcard_acknowledgements_are_needed(tmp_path: Path, monkeypatch: p
     assert "AwsSolutions-IAM5[Action::ec2:Create*]" in rules
 
 
-@pytest.mark.parametrize(("environment", "github_environment"), [("prod", "production"), ("dev", "development")])
-def test_prod_deploys_from_production_and_every_other_environment_from_development(
-    environment: str, github_environment: str
+@pytest.mark.parametrize(
+    ("wave", "github_environment"),
+    [("dev", "development"), ("staging", "staging"), ("prod", "production"), ("prod-dr", "production")],
+)
+def test_each_wave_deploys_from_its_github_environment(wave: str, github_environment: str) -> None:
+    assert github_environment_for(wave) == github_environment
+
+
+def ci_roles_app_with(tmp_path: Path, environment: str) -> App:
+    return App(outdir=str(tmp_path), context={**cdk_json_context(), "environmentSuffix": environment})
+
+
+def test_an_account_with_two_regions_gets_one_roles_stack_covering_both(tmp_path: Path) -> None:
+    app = ci_roles_app_with(tmp_path, "prod")
+    assert synth_app(ci_roles_app.build, app) == 0
+    template = json.loads((tmp_path / "TapVpcCiRoles-prod.template.json").read_text())
+    read = next(s for s in policy_of(template, "DeployPolicy") if s["Sid"] == "ReadTapVpcStacks")
+    assert read["Resource"] == [
+        "arn:aws:cloudformation:us-east-1:222222222222:stack/TapVpcStack-*/*",
+        "arn:aws:cloudformation:us-west-2:222222222222:stack/TapVpcStack-*/*",
+    ]
+    trust = role(template, "TapVpcDeploy")["AssumeRolePolicyDocument"]["Statement"][0]
+    assert trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] == [
+        "repo:example-org/tap-vpc:environment:production"
+    ]
+
+
+def test_a_second_environment_of_one_account_is_refused_naming_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert github_environment_for(environment) == github_environment
+    # IAM role names are global to an account: a second TapVpcCiRoles stack there fails at deploy.
+    assert synth_app(ci_roles_app.build, ci_roles_app_with(tmp_path, "prod-dr")) == 1
+    error = capsys.readouterr().err
+    assert "environmentSuffix = 'prod-dr': shares account 222222222222 with prod" in error
+    assert "deploy TapVpcCiRoles-prod, which covers us-east-1, us-west-2" in error
+    assert not list(tmp_path.glob("*.template.json"))
+
+
+def test_staging_and_uat_share_the_staging_roles(tmp_path: Path) -> None:
+    assert synth_app(ci_roles_app.build, ci_roles_app_with(tmp_path, "staging")) == 0
+    template = json.loads((tmp_path / "TapVpcCiRoles-staging.template.json").read_text())
+    trust = role(template, "TapVpcDeploy")["AssumeRolePolicyDocument"]["Statement"][0]
+    assert trust["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] == [
+        "repo:example-org/tap-vpc:environment:staging"
+    ]

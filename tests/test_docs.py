@@ -21,7 +21,7 @@ from tests.template_helpers import imported_names
 from tools.docs.__main__ import DIAGRAM, DIAGRAM_SOURCE, README, generated_text_files, readme_sections
 from tools.docs.archive_cost import year_of_logs
 from tools.docs.cidr_plan_table import cidr_plan_markdown, free_blocks
-from tools.docs.cost import PRICES_FILE, PriceRegionError, fixed_monthly_cost, load_prices, require_prices_for, total
+from tools.docs.cost import PRICES_FILE, cost_section, fixed_monthly_cost, load_prices, outside_price_region, total
 from tools.docs.diagram import network_dot
 from tools.docs.documented_configs import DocumentedConfig, network_of, profile_configs
 from tools.docs.export_table import (
@@ -289,9 +289,17 @@ def test_interface_endpoints_are_priced_per_az() -> None:
 
 def test_a_profile_in_another_region_is_not_priced_with_these_prices() -> None:
     table = load_prices()
-    require_prices_for({"dev": "us-east-1"}, table)
-    with pytest.raises(PriceRegionError, match="holds us-east-1 prices, but 'prod' deploy to eu-west-1"):
-        require_prices_for({"dev": "us-east-1", "prod": "eu-west-1"}, table)
+    assert outside_price_region({"dev": "us-east-1"}, table) == {}
+    assert outside_price_region({"dev": "us-east-1", "prod": "eu-west-1"}, table) == {"prod": "eu-west-1"}
+
+
+def test_the_dr_region_is_named_unpriced_rather_than_priced_with_us_east_1_prices() -> None:
+    section = cost_section()
+    assert "`prod-dr`" not in section.split("\n")[0]
+    assert section.rstrip().endswith(
+        "Not priced: `prod-dr` (us-west-2). `docs/prices.json` holds us-east-1 prices only, and AWS prices differ by"
+        " region; add that region's prices before budgeting it."
+    )
 
 
 def test_price_table_names_its_sources_and_date() -> None:
@@ -302,11 +310,12 @@ def test_price_table_names_its_sources_and_date() -> None:
         assert price["source"].startswith("https://aws.amazon.com/"), name
 
 
-def test_cost_section_prices_every_profile_and_the_single_nat_variant(sections: dict[str, str]) -> None:
+def test_cost_section_prices_every_us_east_1_profile_and_the_single_nat_variant(sections: dict[str, str]) -> None:
     section = sections["cost"]
     header = section.splitlines()[0]
-    for name in [*(item.name for item in profile_configs()), "dev, natGateways=1"]:
+    for name in ["dev", "staging", "uat", "prod", "ephemeral", "dev, natGateways=1"]:
         assert f"`{name}`" in header
+    assert "`prod-dr`" not in header  # us-west-2: named below the table, not priced
     assert "**$264.80**" in section  # dev and prod: 3 NAT, 3 EIP, 2 keys, 7 endpoints x 3 AZs
     assert "**$110.50**" in section  # ephemeral: no archive, one key, no endpoints
     assert "**$191.80**" in section  # dev with one NAT: 36.50 + 2 keys + 153.30
@@ -324,9 +333,11 @@ def test_settings_table_has_a_row_per_context_key_with_each_profiles_value(secti
     table = sections["settings"]
     rows = {line.split(" | ")[0].strip("| `"): line for line in table.splitlines()[2:]}
     assert list(rows) == [setting.key for setting in SETTINGS]
-    # cdk.json: every profile keeps a year (CT.CLOUDWATCH.PR.2); only prod retains data and protects the stack.
+    # cdk.json: every profile keeps a year (CT.CLOUDWATCH.PR.2); only prod and prod-dr retain data and protect the stack.
     assert rows["flowLogRetentionDays"].split(" | ")[1] == "`365`"
-    assert "dev: `false`<br>prod: `true`<br>ephemeral: `false`" in rows["terminationProtection"]
+    assert (
+        "dev: `false`<br>staging: `false`<br>uat: `false`<br>prod: `true`<br>prod-dr: `true`<br>ephemeral: `false`"
+    ) in rows["terminationProtection"]
     assert "| `600` |" in rows["flowLogMaxAggregationInterval"]
 
 
@@ -387,3 +398,13 @@ def test_without_the_archive_nothing_of_it_is_drawn() -> None:
     model = network(environmentSuffix="prod", flowLogArchive="false")
     assert model.archives == ()
     assert "S3 archive" not in network_dot(model, title="t", subtitle="s")
+
+
+def test_the_fleet_table_states_each_environment_its_group_and_wave(sections: dict[str, str]) -> None:
+    assert sections["fleet"].splitlines()[2:] == [
+        "| `dev` | 111111111111 | us-east-1 | 10.0.0.0/16 |  | 1 `dev` |",
+        "| `staging` | 333333333333 | us-east-1 | 10.1.0.0/16 | `acquirer-test` | 2 `staging` |",
+        "| `uat` | 333333333333 | us-east-1 | 10.2.0.0/16 | `acquirer-test` | 2 `staging` |",
+        "| `prod` | 222222222222 | us-east-1 | 10.0.0.0/16 | `payments` | 3 `prod` |",
+        "| `prod-dr` | 222222222222 | us-west-2 | 10.16.0.0/16 | `payments` | 4 `prod-dr` |",
+    ]

@@ -156,3 +156,28 @@ def test_an_emulator_that_dies_during_a_deploy_is_named(doomed_emulator: tuple[i
         r"see \.local/ for its log, then run `make local` again$",
         stderr.strip().splitlines()[-1],
     ), stderr[-2000:]
+
+
+def test_deploy_refuses_environments_of_two_accounts_in_one_run() -> None:
+    message = one_message(
+        run([PY, "-m", "tools.deploy", "--environment", "dev prod", "--require-approval", "never"], env=CLEAN_AWS)
+    )
+    assert message == (
+        "deploy: one deploy runs in one account, but these are in 2: dev in 111111111111, prod in 222222222222; "
+        "deploy each account separately (the deploy workflow runs one job per account)"
+    )
+
+
+def test_deploy_refuses_an_environment_named_twice() -> None:
+    message = one_message(run([PY, "-m", "tools.deploy", "--environment", "staging staging"]))
+    assert message == "deploy: an environment is named twice: staging staging"
+
+
+def test_make_local_refuses_an_environment_that_is_not_declared() -> None:
+    port = free_port()
+    message = one_message(run([PY, "-m", "tools.local", "up", "--environments", "dev qa", "--port", str(port)]))
+    assert message == (
+        "local: ENVIRONMENTS names qa, not a declared environment (dev, staging, uat, prod, prod-dr; cdk.json "
+        "tapVpcEnvironments); the emulator fleet holds declared environments only"
+    )
+    assert not Emulator(port).is_up()

@@ -15,6 +15,7 @@ from aws_cdk import App, CfnWaitConditionHandle, Stack
 from tap_vpc.cidr_layout import LayoutError, layout_subnets
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.entrypoint import synth_app
+from tap_vpc.environments import account_environments, declared_environments
 from tap_vpc.errors import ConfigError
 from tap_vpc.settings import load_config, load_fleet_configs
 from tools.project import cdk_json_context
@@ -28,7 +29,9 @@ def fleet_context(**declarations: dict[str, Any]) -> dict[str, Any]:
     environments = {**context["tapVpcEnvironments"]}
     profiles = {**context["tapVpcProfiles"]}
     for name, declaration in declarations.items():
-        environments[name] = {"account": "333333333333", **US_EAST_1, **declaration}
+        # A name that is not a deploy wave must say which wave it rides in.
+        wave = {} if name in ("dev", "staging", "prod", "prod-dr") else {"deployWave": "staging"}
+        environments[name] = {"account": "333333333333", **US_EAST_1, **wave, **declaration}
         profiles[name] = {k: v for k, v in profiles["dev"].items() if k != "isolatedSubnetCidrs"}
     return {**context, "tapVpcEnvironments": environments, "tapVpcProfiles": profiles}
 
@@ -95,7 +98,8 @@ def test_overlapping_members_of_a_routable_group_are_refused_naming_both() -> No
     )
     rendered = problems(context, "prod-dr")
     assert (
-        "tapVpcEnvironments.staging.vpcCidr = '10.8.128.0/17': overlaps prod-dr's 10.8.0.0/16; both are in "
+        # cdk.json declares staging before prod-dr: the later one is named as the overlapping one.
+        "tapVpcEnvironments.prod-dr.vpcCidr = '10.8.0.0/16': overlaps staging's 10.8.128.0/17; both are in "
         "routable group 'payments', and VPCs that route to each other need distinct ranges."
     ) in rendered
 
@@ -137,6 +141,35 @@ def test_malformed_fleet_declarations_are_reported(declaration: dict[str, Any], 
     assert message in problems(fleet_context(qa=declaration), "dev")
 
 
+@pytest.mark.parametrize(
+    ("declaration", "shown"),
+    [({"deployWave": "canary"}, "'canary'"), ({"deployWave": None}, "None")],
+)
+def test_a_deploy_wave_must_be_one_of_the_workflows_four(declaration: dict[str, Any], shown: str) -> None:
+    context = fleet_context(qa={"vpcCidr": "10.8.0.0/16"})
+    if declaration["deployWave"] is None:
+        del context["tapVpcEnvironments"]["qa"]["deployWave"]  # "qa" is no wave name, so it must name one
+    else:
+        context["tapVpcEnvironments"]["qa"].update(declaration)
+    assert (
+        f"tapVpcEnvironments.qa.deployWave = {shown}: must be one of the deploy workflow's waves (dev, staging, "
+        "prod, prod-dr); an environment not named after a wave must name its wave."
+    ) in problems(context, "dev")
+
+
+def test_the_fleet_plan_keeps_routable_groups_apart() -> None:
+    configs = {c.environment_suffix: c for c in load_fleet_configs(cdk_json_context())}
+    assert {name: config.vpc_cidr for name, config in configs.items()} == {
+        "dev": "10.0.0.0/16",
+        "staging": "10.1.0.0/16",
+        "uat": "10.2.0.0/16",
+        "prod": "10.0.0.0/16",
+        "prod-dr": "10.16.0.0/16",
+    }
+    assert configs["prod-dr"].private_subnet_cidrs == ("10.16.11.0/24", "10.16.12.0/24", "10.16.13.0/24")
+    assert configs["uat"].isolated_subnet_cidrs == ("10.2.21.0/24", "10.2.22.0/24", "10.2.23.0/24")
+
+
 def test_a_declared_vpc_cidr_cannot_be_overridden() -> None:
     rendered = problems({**cdk_json_context(), "vpcCidr": "10.9.0.0/16"}, "prod")
     assert "vpcCidr = '10.9.0.0/16': is declared for 'prod' in cdk.json tapVpcEnvironments.prod" in rendered
@@ -156,7 +189,13 @@ def test_a_vpc_cidr_that_is_no_ipv4_network_is_left_to_its_own_rule(cidr: str) -
 
 def test_with_no_environment_selected_every_declared_one_is_loaded() -> None:
     configs = load_fleet_configs(cdk_json_context())
-    assert [(c.environment_suffix, c.account) for c in configs] == [("dev", "111111111111"), ("prod", "222222222222")]
+    assert [(c.environment_suffix, c.account, c.region) for c in configs] == [
+        ("dev", "111111111111", "us-east-1"),
+        ("staging", "333333333333", "us-east-1"),
+        ("uat", "333333333333", "us-east-1"),
+        ("prod", "222222222222", "us-east-1"),
+        ("prod-dr", "222222222222", "us-west-2"),
+    ]
     assert [c.environment_suffix for c in load_fleet_configs({**cdk_json_context(), "environmentSuffix": "prod"})] == [
         "prod"
     ]
@@ -185,8 +224,65 @@ def test_synth_app_builds_each_environment_of_the_fleet(tmp_path: Path) -> None:
         CfnWaitConditionHandle(Stack(app, f"Probe-{config.environment_suffix}"), "Placeholder")
 
     assert synth_app(build, App(outdir=str(tmp_path), context=cdk_json_context()), fleet=True) == 0
-    assert built == ["dev", "prod"]
+    assert built == ["dev", "staging", "uat", "prod", "prod-dr"]
     assert sorted(p.name for p in tmp_path.glob("*.template.json")) == [
         "Probe-dev.template.json",
+        "Probe-prod-dr.template.json",
         "Probe-prod.template.json",
+        "Probe-staging.template.json",
+        "Probe-uat.template.json",
     ]
+
+
+def with_uat_nat_gateways(count: int, **staging_declaration: Any) -> dict[str, Any]:
+    """cdk.json's context with uat's profile at ``count`` NAT gateways and extra keys on staging's declaration."""
+    context = cdk_json_context()
+    context["tapVpcProfiles"] = {**context["tapVpcProfiles"], "uat": {**context["tapVpcProfiles"]["uat"]}}
+    context["tapVpcProfiles"]["uat"]["natGateways"] = count
+    context["tapVpcEnvironments"] = {**context["tapVpcEnvironments"]}
+    context["tapVpcEnvironments"]["staging"] = {**context["tapVpcEnvironments"]["staging"], **staging_declaration}
+    return context
+
+
+#: AWS's default "EC2-VPC Elastic IPs" quota is 5 per account and Region; a NAT gateway takes one.
+SIX_EIPS = (
+    "natGateways = 'staging 3 + uat 3': these NAT gateways need 6 Elastic IPs in account 333333333333 us-east-1, "
+    "and its quota there is 5 (EC2-VPC Elastic IPs, Service Quotas L-0263D0A3; AWS's default is 5): a NAT gateway "
+    "would fail at deploy."
+)
+
+
+def test_staging_and_uat_fit_the_default_elastic_ip_quota_with_four_nat_gateways() -> None:
+    configs = {c.environment_suffix: c for c in load_fleet_configs(cdk_json_context())}
+    assert (configs["staging"].nat_gateways, configs["uat"].nat_gateways) == (3, 1)
+
+
+def test_five_elastic_ips_in_one_account_and_region_fit_and_six_do_not() -> None:
+    assert len(load_fleet_configs(with_uat_nat_gateways(2))) == 5  # 3 + 2 = 5: at the quota
+    with pytest.raises(ConfigError) as caught:
+        load_fleet_configs(with_uat_nat_gateways(3))
+    assert SIX_EIPS in caught.value.render()
+
+
+def test_selecting_one_environment_still_counts_its_neighbours_addresses() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_fleet_configs({**with_uat_nat_gateways(3), "environmentSuffix": "staging"})
+    assert SIX_EIPS in caught.value.render()
+    # prod shares no account and region with staging or uat: unaffected.
+    assert load_fleet_configs({**with_uat_nat_gateways(3), "environmentSuffix": "prod"})[0].nat_gateways == 3
+
+
+def test_a_raised_quota_declared_for_the_account_admits_six() -> None:
+    assert len(load_fleet_configs(with_uat_nat_gateways(3, elasticIpQuota=10))) == 5
+
+
+@pytest.mark.parametrize("quota", [0, "10", True])
+def test_a_declared_quota_must_be_a_whole_number_of_at_least_one(quota: object) -> None:
+    rendered = problems(with_uat_nat_gateways(1, elasticIpQuota=quota), "staging")
+    assert f"tapVpcEnvironments.staging.elasticIpQuota = {quota!r}: must be a whole number of at least 1." in rendered
+
+
+def test_an_undeclared_environment_has_no_account_neighbours() -> None:
+    declared, _ = declared_environments(cdk_json_context())
+    assert account_environments(declared, "pr-7") == []
+    assert [e.name for e in account_environments(declared, "prod-dr")] == ["prod", "prod-dr"]

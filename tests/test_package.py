@@ -43,9 +43,9 @@ def test_the_version_is_semver_and_in_the_changelog() -> None:
 
 
 def test_the_wheel_holds_tap_vpc_alone_and_is_typed(wheel: Path) -> None:
-    assert wheel.name == "tap_vpc-2.2.0-py3-none-any.whl"
+    assert wheel.name == "tap_vpc-2.3.0-py3-none-any.whl"
     names = zipfile.ZipFile(wheel).namelist()
-    top_level = {name.split("/")[0] for name in names if not name.startswith("tap_vpc-2.2.0.dist-info")}
+    top_level = {name.split("/")[0] for name in names if not name.startswith("tap_vpc-2.3.0.dist-info")}
     assert top_level == {"tap_vpc"}
     assert "tap_vpc/py.typed" in names
     assert "tap_vpc/imports.py" in names

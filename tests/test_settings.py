@@ -178,7 +178,7 @@ def test_a_suffix_neither_declared_nor_ephemeral_is_refused(suffix: str, hint: s
     with pytest.raises(ConfigError) as caught:
         config_for(environmentSuffix=suffix)
     assert caught.value.problems[0].render() == (
-        f"environmentSuffix = {suffix!r}: is neither a declared environment (dev, prod, in cdk.json "
+        f"environmentSuffix = {suffix!r}: is neither a declared environment (dev, prod, prod-dr, staging, uat, in cdk.json "
         f"tapVpcEnvironments) nor an ephemeral name (pr-<number>, sandbox-<name>){hint or '.'}"
     )
 

@@ -41,10 +41,10 @@ def test_a_bug_in_a_tool_still_shows_its_traceback() -> None:
         run_cli(main, "docs")
 
 
-def test_make_local_with_a_bad_suffix_prints_one_block_and_starts_no_emulator() -> None:
+def test_make_local_with_a_bad_setting_prints_one_block_and_starts_no_emulator() -> None:
     port = free_port()
     result = subprocess.run(
-        [sys.executable, "-m", "tools.local", "up", "--suffix", "Bad_Suffix", "--port", str(port)],
+        [sys.executable, "-m", "tools.local", "up", "-c", "flowLogMaxAggregationInterval=300", "--port", str(port)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -54,7 +54,7 @@ def test_make_local_with_a_bad_suffix_prints_one_block_and_starts_no_emulator() 
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.startswith("TAP VPC configuration error: 1 invalid setting; nothing was synthesized.\n")
-    assert "environmentSuffix = 'Bad_Suffix'" in result.stderr
+    assert "flowLogMaxAggregationInterval = 300" in result.stderr
     assert "Traceback" not in result.stderr
     assert not Emulator(port).is_up()
 

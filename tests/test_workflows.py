@@ -161,29 +161,101 @@ def test_diff_and_drift_take_account_and_region_from_the_declaration(workflow: s
     assert runs(jobs(workflow)["environments"]) == ['python3 tools/declared_environments.py >> "$GITHUB_OUTPUT"']
 
 
-@pytest.mark.parametrize(("job_id", "name"), [("deploy-dev", "dev"), ("deploy-prod", "prod")])
-def test_deploys_take_account_and_region_from_the_declaration(job_id: str, name: str) -> None:
-    job = jobs("deploy.yml")[job_id]
-    declared = f"fromJSON(needs.environments.outputs.environments).{name}"
-    credentials = uses(job, "aws-actions/configure-aws-credentials")[0]["with"]
-    assert credentials == {
-        "role-to-assume": f"arn:aws:iam::${{{{ {declared}.account }}}}:role/TapVpcDeploy",
-        "aws-region": f"${{{{ {declared}.region }}}}",
-    }
-    assert uses(job, "actions/download-artifact")[0]["with"] == {"name": f"assembly-{name}", "path": f"cdk.{name}.out"}
-    assert runs(job) == [
-        f'make deploy SUFFIX={name} ASSEMBLY=cdk.{name}.out APPROVAL=never APPROVE_DESTRUCTIVE="$APPROVE_DESTRUCTIVE"'
-    ]
+#: The deploy waves in order, each job's GitHub environment (prod ones are protected), and the job it waits for.
+WAVES = [
+    ("deploy-dev", "dev", "development", "synth"),
+    ("deploy-staging", "staging", "staging", "deploy-dev"),
+    ("deploy-prod", "prod", "production", "deploy-staging"),
+    ("deploy-prod-dr", "prod-dr", "production", "deploy-prod"),
+]
 
 
-def test_deploys_run_in_waves_with_prod_behind_the_protected_environment() -> None:
+def test_the_fleet_deploys_in_four_waves_each_gated_by_the_one_before() -> None:
     workflow = jobs("deploy.yml")
-    assert workflow["synth"]["needs"] == ["environments", "test"]
-    assert workflow["deploy-dev"]["needs"] == ["environments", "synth"]
-    assert workflow["deploy-dev"]["environment"] == "development"
-    assert workflow["deploy-prod"]["needs"] == ["environments", "deploy-dev"]
-    assert workflow["deploy-prod"]["environment"] == "production"
+    assert [job_id for job_id in workflow if job_id.startswith("deploy-")] == [job_id for job_id, *_ in WAVES]
+    for job_id, _, github_environment, gate in WAVES:
+        assert workflow[job_id]["needs"] == ["environments", gate], job_id
+        assert workflow[job_id]["environment"] == github_environment, job_id
+    assert workflow["synth"]["needs"] == "test"
     assert load("deploy.yml")[True]["push"]["branches"] == ["main"]  # YAML reads the key `on` as True
+
+
+@pytest.mark.parametrize(("job_id", "wave"), [(job_id, wave) for job_id, wave, *_ in WAVES])
+def test_each_wave_is_one_job_per_account_with_that_accounts_role(job_id: str, wave: str) -> None:
+    job = jobs("deploy.yml")[job_id]
+    assert job["strategy"] == {
+        "fail-fast": False,
+        "matrix": {"target": f"${{{{ fromJSON(needs.environments.outputs.waves)['{wave}'] }}}}"},
+    }
+    assert uses(job, "aws-actions/configure-aws-credentials")[0]["with"] == {
+        "role-to-assume": "arn:aws:iam::${{ matrix.target.account }}:role/TapVpcDeploy",
+        "aws-region": "${{ matrix.target.region }}",
+    }
+    assert job["permissions"] == {"contents": "read", "id-token": "write"}
+
+
+@pytest.mark.parametrize("job_id", [job_id for job_id, *_ in WAVES])
+def test_every_wave_deploys_the_one_reviewed_assembly(job_id: str) -> None:
+    job = jobs("deploy.yml")[job_id]
+    assert uses(job, "actions/download-artifact")[0]["with"] == {"name": "assembly", "path": "cdk.fleet.out"}
+    assert runs(job) == [
+        'make deploy ENVIRONMENTS="$ENVIRONMENTS" ASSEMBLY=cdk.fleet.out APPROVAL=never '
+        'APPROVE_DESTRUCTIVE="$APPROVE_DESTRUCTIVE"'
+    ]
+    assert job["steps"][-1]["env"]["ENVIRONMENTS"] == "${{ matrix.target.environments }}"
+
+
+def test_the_assembly_is_synthesized_once_for_the_whole_fleet() -> None:
+    synth = jobs("deploy.yml")["synth"]
+    assert runs(synth) == ["make synth-fleet"]
+    assert uses(synth, "actions/upload-artifact")[0]["with"]["name"] == "assembly"
+    assert uses(synth, "actions/upload-artifact")[0]["with"]["path"] == "cdk.fleet.out"
+    assert synth["permissions"] == {"contents": "read"}
+
+
+def test_declared_waves_put_each_account_in_one_job_with_concurrency_for_its_stacks() -> None:
+    result = subprocess.run(
+        ["python3", "tools/declared_environments.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    waves = json.loads(dict(line.split("=", 1) for line in result.stdout.splitlines())["waves"])
+    assert waves == {
+        "dev": [
+            {
+                "account": "111111111111",
+                "region": "us-east-1",
+                "environments": "dev",
+                "stacks": "TapVpcStack-dev",
+                "concurrency": 1,
+            }
+        ],
+        "staging": [
+            {
+                "account": "333333333333",
+                "region": "us-east-1",
+                "environments": "staging uat",
+                "stacks": "TapVpcStack-staging TapVpcStack-uat",
+                "concurrency": 2,
+            }
+        ],
+        "prod": [
+            {
+                "account": "222222222222",
+                "region": "us-east-1",
+                "environments": "prod",
+                "stacks": "TapVpcStack-prod",
+                "concurrency": 1,
+            }
+        ],
+        "prod-dr": [
+            {
+                "account": "222222222222",
+                "region": "us-west-2",
+                "environments": "prod-dr",
+                "stacks": "TapVpcStack-prod-dr",
+                "concurrency": 1,
+            }
+        ],
+    }
 
 
 def test_drift_runs_on_a_schedule_and_fails_on_drift() -> None:
@@ -204,3 +276,11 @@ def test_the_workflows_read_the_same_declaration_as_the_app() -> None:
     }
     assert [entry["name"] for entry in json.loads(lines["matrix"])] == list(declared)
     assert {"dev", "prod"} <= set(declared)
+    # Each environment deploys in the wave the product reads from its declaration, in exactly one job.
+    placed = {
+        name: wave
+        for wave, targets in json.loads(lines["waves"]).items()
+        for target in targets
+        for name in target["environments"].split()
+    }
+    assert placed == {name: env.deploy_wave for name, env in declared.items()}

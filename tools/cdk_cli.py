@@ -23,9 +23,14 @@ WATCH_INTERVAL_SECONDS = 2.0
 
 
 def cdk_environment(env: Mapping[str, str]) -> dict[str, str]:
-    """The process environment for the CLI: ours, Node 22 first on PATH, no telemetry, plus ``env``."""
+    """The process environment for the CLI: ours, Node 22 first on PATH, no telemetry, plus ``env``.
+
+    ENVIRONMENT_SUFFIX is left out: the tools select an environment with ``-c environmentSuffix``
+    only, and a synth without it must build the whole fleet whatever the caller's shell exports.
+    """
+    inherited = {name: value for name, value in os.environ.items() if name != "ENVIRONMENT_SUFFIX"}
     return {
-        **os.environ,
+        **inherited,
         "PATH": f"{NODE_BIN}:{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
         "CDK_DISABLE_CLI_TELEMETRY": "true",
         **env,

@@ -1,15 +1,21 @@
 """`make deploy`: synthesize once, diff that assembly, refuse destructive changes, deploy it unattended.
 
-    python -m tools.deploy --environment prod [--assembly DIR] [--require-approval LEVEL]
-                           [--approve-destructive] [--emulator-port PORT] [-c key=value ...]
+    python -m tools.deploy --environment prod [--environment ...] [--assembly DIR]
+                           [--require-approval LEVEL] [--approve-destructive]
+                           [--emulator-port PORT] [-c key=value ...]
 
-1. Synth: ``cdk synth`` writes the cloud assembly ``cdk.<env>.out`` (or ``--assembly`` names one
-   an earlier step built, as the deploy workflow does). Diff and deploy both read that assembly.
-2. Diff: ``cdk diff --fail-on=destructive`` against the deployed stack. A change that replaces,
+Several ``--environment`` (``make deploy ENVIRONMENTS="staging uat"``) must share one account:
+the deploy workflow runs one job per account, with that account's role.
+
+1. Synth: ``cdk synth`` writes the cloud assembly ``cdk.<env>.out`` (``cdk.fleet.out``, every
+   declared environment, when several are named), or ``--assembly`` names one an earlier step
+   built, as the deploy workflow does. Diff and deploy both read that assembly.
+2. Diff: ``cdk diff --fail-on=destructive`` against the deployed stacks. A change that replaces,
    deletes or orphans a resource is refused unless ``--approve-destructive`` is given.
-3. Deploy: ``cdk deploy --require-approval LEVEL`` with stdin closed. LEVEL defaults to
-   ``broadening`` in a terminal (the CLI asks you); without a terminal it must be given, and
-   ``never`` belongs only behind an approval gate (the protected GitHub environment).
+3. Deploy: ``cdk deploy --require-approval LEVEL --concurrency N`` (N: the stacks named) with stdin
+   closed. LEVEL defaults to ``broadening`` in a terminal (the CLI asks you); without a terminal
+   it must be given, and ``never`` belongs only behind an approval gate (the protected GitHub
+   environment).
 
 The target is a real account (the ambient credentials, which must belong to the declared
 account) unless ``--emulator-port`` is given: nothing read from the environment selects the
@@ -62,13 +68,21 @@ class Target:
         return f"the emulator at {self.emulator.endpoint}" if self.emulator else "AWS"
 
 
+#: The cloud assembly of the whole declared fleet (a synth with no environment selected).
+FLEET_ASSEMBLY = ROOT / "cdk.fleet.out"
+
+
 def assembly_dir(config: TapVpcConfig) -> Path:
     """Default cloud-assembly folder of an environment: ``cdk.<suffix>.out``."""
     return ROOT / f"cdk.{config.environment_suffix}.out"
 
 
 def synth(config: TapVpcConfig, context: dict[str, str], target: Target, out: Path) -> None:
-    """Synthesize ``config`` into the cloud assembly ``out`` (replacing an older one)."""
+    """Synthesize with ``-c context`` into the cloud assembly ``out`` (replacing an older one).
+
+    ``context`` without ``environmentSuffix`` synthesizes every declared environment; ``config``
+    (any of them) supplies the emulator credentials.
+    """
     shutil.rmtree(out, ignore_errors=True)
     cdk(
         ["synth", "--quiet", "--output", str(out), *context_args(context)],
@@ -76,9 +90,8 @@ def synth(config: TapVpcConfig, context: dict[str, str], target: Target, out: Pa
         capture=target.quiet,
     )
     if not target.quiet:
-        print(
-            f"deploy: synthesized {config.stack_name} into {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}"
-        )
+        what = config.stack_name if "environmentSuffix" in context else "the declared fleet"
+        print(f"deploy: synthesized {what} into {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
 
 
 def cdk_diff(config: TapVpcConfig, target: Target, args: list[str]) -> bool:
@@ -95,17 +108,18 @@ def cdk_diff(config: TapVpcConfig, target: Target, args: list[str]) -> bool:
     return True
 
 
-def diff_gate(config: TapVpcConfig, target: Target, assembly: Path, *, approve_destructive: bool) -> None:
-    """Print the diff of ``assembly`` against the deployed stack; refuse a destructive one unless approved."""
+def diff_gate(configs: list[TapVpcConfig], target: Target, assembly: Path, *, approve_destructive: bool) -> None:
+    """Print the diff of ``assembly`` against the deployed stacks; refuse a destructive one unless approved."""
+    stacks = [config.stack_name for config in configs]
     if not cdk_diff(
-        config, target, ["--app", str(assembly), config.stack_name, "--method=template", "--fail-on=destructive"]
+        configs[0], target, ["--app", str(assembly), *stacks, "--method=template", "--fail-on=destructive"]
     ):
         return
     if approve_destructive:
         print("deploy: destructive change approved with --approve-destructive (APPROVE_DESTRUCTIVE=1)")
         return
     raise ToolError(
-        f"refused: the diff above replaces, deletes or orphans resources of {config.stack_name} "
+        f"refused: the diff above replaces, deletes or orphans resources of {', '.join(stacks)} "
         "(or `cdk diff` failed; see above). Review it; to go ahead, run again with APPROVE_DESTRUCTIVE=1 "
         "(in CI: the deploy workflow's approve-destructive input, behind the protected environment)."
     )
@@ -120,24 +134,26 @@ def ensure_emulator_alive(target: Target, step: str) -> None:
         )
 
 
-def deploy_stack(
+def deploy_stacks(
     config: TapVpcConfig,
     target: Target,
-    stack: str,
+    stacks: list[str],
     app_args: list[str],
     approval: str,
     outputs_file: Path,
     extra_env: dict[str, str] | None = None,
-) -> dict[str, str]:
-    """``cdk deploy stack`` of the app ``app_args`` select, with stdin closed; return its outputs.
+) -> dict[str, dict[str, str]]:
+    """``cdk deploy stacks`` of the app ``app_args`` select, with stdin closed; return each stack's outputs.
 
-    ``app_args`` are ``--app`` (an assembly or an app command) and anything that goes with it.
+    ``app_args`` are ``--app`` (an assembly or an app command) and anything that goes with it. The
+    stacks deploy side by side (``--concurrency``); ``config`` (any of them) supplies the account.
     """
     args = [
         "deploy",
-        stack,
+        *stacks,
         *app_args,
         f"--require-approval={approval}",
+        f"--concurrency={len(stacks)}",
         # The CLI would pass UsePreviousValue for BootstrapVersion; a fresh value is the same on
         # AWS and gets past moto 5.2.5's KeyError 'BootstrapVersion' on update.
         "--previous-parameters=false",
@@ -151,16 +167,35 @@ def deploy_stack(
     except ToolError:
         ensure_emulator_alive(target, "cdk deploy")
         raise
-    return read_outputs(outputs_file, stack)
+    return {stack: read_outputs(outputs_file, stack) for stack in stacks}
 
 
-def deploy(config: TapVpcConfig, target: Target, assembly: Path, approval: str, outputs_file: Path) -> dict[str, str]:
-    """``cdk deploy`` TapVpcStack from the synthesized ``assembly``; return its outputs."""
-    return deploy_stack(config, target, config.stack_name, ["--app", str(assembly)], approval, outputs_file)
+def deploy_stack(
+    config: TapVpcConfig,
+    target: Target,
+    stack: str,
+    app_args: list[str],
+    approval: str,
+    outputs_file: Path,
+    extra_env: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """``deploy_stacks`` of the one ``stack``; return its outputs."""
+    return deploy_stacks(config, target, [stack], app_args, approval, outputs_file, extra_env)[stack]
 
 
-def bootstrap_emulator(config: TapVpcConfig, target: Target) -> None:
-    """Bootstrap the emulator account, unless it already is (a real account is bootstrapped by hand, see README)."""
+def deploy(
+    configs: list[TapVpcConfig], target: Target, assembly: Path, approval: str, outputs_file: Path
+) -> dict[str, dict[str, str]]:
+    """``cdk deploy`` the TapVpcStacks of ``configs`` (one account) from ``assembly``; return their outputs."""
+    stacks = [config.stack_name for config in configs]
+    return deploy_stacks(configs[0], target, stacks, ["--app", str(assembly)], approval, outputs_file)
+
+
+def bootstrap_emulator(config: TapVpcConfig, target: Target, assembly: Path | None = None) -> None:
+    """Bootstrap the emulator account and region, unless it already is (a real account is bootstrapped by hand).
+
+    ``assembly``, a cloud assembly already synthesized, spares the CLI a synth of the app.
+    """
     assert target.emulator is not None
     account = config.account or EMULATOR_DEFAULT_ACCOUNT
     cloudformation = target.emulator.client("cloudformation", account=account, region=config.region)
@@ -169,7 +204,7 @@ def bootstrap_emulator(config: TapVpcConfig, target: Target) -> None:
         return  # a second `make local` need not bootstrap again
     except ClientError:
         pass
-    bootstrap = ["bootstrap", f"aws://{account}/{config.region}"]
+    bootstrap = ["bootstrap", f"aws://{account}/{config.region}", *(["--app", str(assembly)] if assembly else [])]
     if cdk(bootstrap, target.environment(config), check=False, capture=target.quiet, alive=target.alive()).returncode:
         ensure_emulator_alive(target, "cdk bootstrap")
         raise ToolError(f"`cdk bootstrap` of the emulator account {account} failed; its output is above")
@@ -217,10 +252,42 @@ def parse_context(pairs: list[str]) -> dict[str, str]:
     return context
 
 
+def environment_names(requested: list[str]) -> list[str]:
+    """The ``--environment`` values, each of which may list several names separated by spaces."""
+    names = [name for value in requested for name in value.split()]
+    if not names:
+        raise ToolError('name an environment: make deploy SUFFIX=dev, or ENVIRONMENTS="staging uat"')
+    if len(set(names)) != len(names):
+        raise ToolError(f"an environment is named twice: {' '.join(names)}")
+    return names
+
+
+def one_account(configs: list[TapVpcConfig]) -> None:
+    """Several environments deploy together only within one account (one role, one job)."""
+    accounts = {config.account for config in configs}
+    if len(accounts) > 1:
+        listed = ", ".join(f"{config.environment_suffix} in {config.account}" for config in configs)
+        raise ToolError(
+            f"one deploy runs in one account, but these are in {len(accounts)}: {listed}; deploy each account "
+            "separately (the deploy workflow runs one job per account)"
+        )
+
+
+def check_credentials(configs: list[TapVpcConfig]) -> None:
+    """The ambient credentials must belong to the declared account."""
+    account = caller_account()
+    for config in configs:
+        if config.account is not None and account != config.account:
+            raise ToolError(
+                f"the credentials are for account {account}, but {config.environment_suffix} is declared in "
+                f"{config.account} (cdk.json tapVpcEnvironments); use that account's credentials"
+            )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry; see the module docstring."""
     parser = argparse.ArgumentParser(description="Synth once, diff, refuse destructive changes, deploy.")
-    parser.add_argument("--environment", required=True)
+    parser.add_argument("--environment", action="append", required=True)
     parser.add_argument("--assembly", type=Path, help="deploy this already-synthesized cloud assembly")
     parser.add_argument("--require-approval", choices=APPROVAL_LEVELS)
     parser.add_argument("--approve-destructive", action="store_true")
@@ -229,28 +296,29 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     target = resolve_target(args.emulator_port)
-    context = {**parse_context(args.context), "environmentSuffix": args.environment.strip()}
-    config = config_for(**context)  # bad settings stop here, before any AWS call
+    names = environment_names(args.environment)
+    extra = parse_context(args.context)
+    configs = [config_for(**{**extra, "environmentSuffix": name}) for name in names]  # bad settings stop here
+    one_account(configs)
     approval = resolve_approval(args.require_approval, sys.stdin is not None and sys.stdin.isatty())
     if target.emulator is None:
-        account = caller_account()
-        if config.account is not None and account != config.account:
-            raise ToolError(
-                f"the credentials are for account {account}, but {config.environment_suffix} is declared in "
-                f"{config.account} (cdk.json tapVpcEnvironments); use that account's credentials"
-            )
-    else:
-        bootstrap_emulator(config, target)
-    assembly = args.assembly or assembly_dir(config)
+        check_credentials(configs)
+    context = {**extra, "environmentSuffix": names[0]} if len(names) == 1 else extra
+    assembly = args.assembly or (assembly_dir(configs[0]) if len(names) == 1 else FLEET_ASSEMBLY)
     if args.assembly is None:
-        synth(config, context, target, assembly)
+        synth(configs[0], context, target, assembly)
     elif not (assembly / "manifest.json").is_file():
         raise ToolError(f"--assembly {assembly} is not a cloud assembly (no manifest.json)")
-    diff_gate(config, target, assembly, approve_destructive=args.approve_destructive)
+    if target.emulator is not None:
+        for config in configs:
+            bootstrap_emulator(config, target, assembly)
+    diff_gate(configs, target, assembly, approve_destructive=args.approve_destructive)
     outputs_dir = ROOT / "cfn-outputs"
     outputs_dir.mkdir(exist_ok=True)
-    outputs = deploy(config, target, assembly, approval, outputs_dir / f"{config.stack_name}.json")
-    print(f"deploy: {config.stack_name} deployed to {target.describe()} ({len(outputs)} outputs)")
+    outputs_file = outputs_dir / (f"{configs[0].stack_name}.json" if len(names) == 1 else "fleet-deploy.json")
+    deployed = deploy(configs, target, assembly, approval, outputs_file)
+    for stack, outputs in deployed.items():
+        print(f"deploy: {stack} deployed to {target.describe()} ({len(outputs)} outputs)")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 """`make local`, `make local-down` and `make diff`: TAP VPC on the local AWS emulator.
 
-``up`` starts (or reuses) this folder's emulator on loopback, bootstraps it, then deploys
-TapVpcStack-<suffix> through the same synth-and-deploy path as `make deploy`, and the example
-consumer. It writes cfn-outputs/flat-outputs.json and prints the outputs. Running it again after a
-settings change updates the stacks in place. One `make local` at a time runs per folder.
+``up`` starts (or reuses) this folder's emulator on loopback, then deploys the declared fleet
+(every TapVpcStack-<environment> of cdk.json, in waves, see ``tools.emulator_fleet``) through the
+same synth-and-deploy path as `make deploy`, and the example consumer beside the primary
+environment (dev). It checks live that no two environments of a routable group overlap, writes
+cfn-outputs/flat-outputs.json (the primary's outputs) and cfn-outputs/fleet-outputs.json (every
+stack's), and prints them. Running it again after a settings change updates the stacks in place.
+``diff`` diffs the whole fleet. One `make local` at a time runs per folder.
 """
 
 from __future__ import annotations
@@ -19,24 +22,30 @@ from tools import emulator
 from tools.cdk_cli import CONSUMER_APP, context_args
 from tools.deploy import (
     EMULATOR_DEFAULT_ACCOUNT,
+    FLEET_ASSEMBLY,
     Target,
     assembly_dir,
     bootstrap_emulator,
     cdk_diff,
     deploy,
     deploy_stack,
+    parse_context,
     synth,
+)
+from tools.emulator_fleet import (
+    FleetMember,
+    deploy_batches,
+    deploy_fleet,
+    live_vpc_cidrs,
+    routable_overlaps,
+    selected_declarations,
+    synth_context,
 )
 from tools.project import ROOT, ToolError, config_for, run_cli
 
 STATE_DIR = ROOT / ".local"
 OUTPUTS_DIR = ROOT / "cfn-outputs"
 DEFAULT_PORT = 4599
-
-
-def emulator_context(suffix: str) -> dict[str, str]:
-    """The ``-c`` values of the emulator target for ``suffix``."""
-    return {"environmentSuffix": suffix.strip()}
 
 
 def ensure_emulator(port: int, state_dir: Path = STATE_DIR) -> emulator.Emulator:
@@ -62,7 +71,7 @@ def ensure_emulator(port: int, state_dir: Path = STATE_DIR) -> emulator.Emulator
 def deploy_to_emulator(
     server: emulator.Emulator, context: dict[str, str], state_dir: Path, *, quiet: bool = False
 ) -> tuple[TapVpcConfig, dict[str, str], dict[str, str]]:
-    """Bootstrap ``server``, deploy TapVpcStack and the example consumer with ``-c context``.
+    """Bootstrap ``server``, deploy one TapVpcStack (``context`` selects it) and the example consumer.
 
     The templates are the AWS templates, byte for byte. Returns the config, and both stacks' outputs.
     The producer goes through `make deploy`'s synth and deploy; the emulator is disposable, so no
@@ -70,11 +79,15 @@ def deploy_to_emulator(
     """
     config = config_for(**context)
     target = Target(server, quiet=quiet)
-    bootstrap_emulator(config, target)
     assembly = assembly_dir(config)
     synth(config, context, target, assembly)
-    producer = deploy(config, target, assembly, "never", state_dir / "producer-outputs.json")
-    consumer_stack = consumer_stack_name(config.environment_suffix)
+    bootstrap_emulator(config, target, assembly)
+    producer = deploy([config], target, assembly, "never", state_dir / "producer-outputs.json")[config.stack_name]
+    return config, producer, deploy_consumer(config, target, state_dir)
+
+
+def deploy_consumer(config: TapVpcConfig, target: Target, state_dir: Path) -> dict[str, str]:
+    """Deploy the example consumer of the TAP VPC ``config`` describes; return its outputs."""
     # The consumer knows the producer only by what another team would pass: suffix, AZs, account, region.
     consumer_context = {
         "environmentSuffix": config.environment_suffix,
@@ -82,31 +95,73 @@ def deploy_to_emulator(
         "account": config.account or EMULATOR_DEFAULT_ACCOUNT,
         "region": config.region,
     }
-    consumer = deploy_stack(
+    return deploy_stack(
         config,
         target,
-        consumer_stack,
+        consumer_stack_name(config.environment_suffix),
         ["--app", CONSUMER_APP, "--output", "cdk.consumer.out", *context_args(consumer_context)],
         "never",
         state_dir / "consumer-outputs.json",
         # Another team's app would import the installed tap-vpc package; here the repository stands in for it.
         extra_env={"PYTHONPATH": str(ROOT)},
     )
-    return config, producer, consumer
 
 
-def up(suffix: str, port: int) -> dict[str, str]:
-    """Deploy producer and consumer to this folder's emulator; return the producer's flat outputs."""
-    config_for(**emulator_context(suffix))  # bad settings stop here, before an emulator starts
+def primary_environment(names: list[str]) -> str:
+    """The environment the example consumer joins and flat-outputs.json describes: dev, else the first."""
+    return "dev" if "dev" in names else names[0]
+
+
+def deploy_fleet_and_consumer(
+    server: emulator.Emulator,
+    extra: dict[str, str],
+    state_dir: Path,
+    *,
+    names: list[str] | None = None,
+    quiet: bool = False,
+) -> tuple[dict[str, FleetMember], dict[str, str]]:
+    """Deploy the declared fleet (or ``names`` of it) and the example consumer beside its primary environment.
+
+    Refuses (``ToolError``) when two environments of a routable group overlap in the emulator.
+    """
+    members = deploy_fleet(server, extra, state_dir, names=names, quiet=quiet)
+    declared = selected_declarations()
+    groups = {name: str(d["routableGroup"]) if "routableGroup" in d else None for name, d in declared.items()}
+    overlaps = routable_overlaps(groups, live_vpc_cidrs(server, members))
+    if overlaps:
+        raise ToolError(
+            "; ".join(
+                f"{o.first} ({o.first_cidr}) and {o.second} ({o.second_cidr}) overlap in routable group {o.group!r}"
+                for o in overlaps
+            )
+        )
+    primary = members[primary_environment(list(members))]
+    return members, deploy_consumer(primary.config, Target(server, quiet=quiet), state_dir)
+
+
+def up(port: int, extra: dict[str, str], names: list[str] | None = None) -> dict[str, FleetMember]:
+    """Deploy the fleet (or ``names`` of it; ``-c extra`` on each) and the consumer to this folder's emulator.
+
+    Writes and prints the outputs; returns name -> deployed member.
+    """
+    for name in selected_declarations(names):
+        config_for(**{**extra, "environmentSuffix": name})  # bad settings stop here, before an emulator starts
     with emulator.folder_lock(STATE_DIR):
         server = ensure_emulator(port)
-        config, outputs, consumer = deploy_to_emulator(server, emulator_context(suffix), STATE_DIR)
+        members, consumer = deploy_fleet_and_consumer(server, extra, STATE_DIR, names=names)
+    primary = members[primary_environment(list(members))]
     OUTPUTS_DIR.mkdir(exist_ok=True)
-    (OUTPUTS_DIR / "flat-outputs.json").write_text(json.dumps(outputs, indent=2, sort_keys=True) + "\n")
-    print_table(config.stack_name, outputs)
-    print_table(consumer_stack_name(config.environment_suffix), consumer)
-    print(f"\nwrote {OUTPUTS_DIR.relative_to(ROOT) / 'flat-outputs.json'}; stop the emulator with `make local-down`")
-    return outputs
+    (OUTPUTS_DIR / "flat-outputs.json").write_text(json.dumps(primary.outputs, indent=2, sort_keys=True) + "\n")
+    fleet_outputs = {member.config.stack_name: member.outputs for member in members.values()}
+    (OUTPUTS_DIR / "fleet-outputs.json").write_text(json.dumps(fleet_outputs, indent=2, sort_keys=True) + "\n")
+    print_table(primary.config.stack_name, primary.outputs)
+    print_table(consumer_stack_name(primary.config.environment_suffix), consumer)
+    print_fleet(members)
+    print(
+        f"\nwrote {OUTPUTS_DIR.relative_to(ROOT) / 'flat-outputs.json'} ({primary.config.stack_name}) and "
+        f"{OUTPUTS_DIR.relative_to(ROOT) / 'fleet-outputs.json'}; stop the emulator with `make local-down`"
+    )
+    return members
 
 
 def print_table(title: str, outputs: dict[str, str]) -> None:
@@ -119,15 +174,35 @@ def print_table(title: str, outputs: dict[str, str]) -> None:
         print(f"{key.ljust(width)}  {outputs[key]}")
 
 
-def diff(suffix: str, port: int) -> None:
-    """`cdk diff` of the local stack against what `make local` deployed; differences exit 1."""
-    context = emulator_context(suffix)
-    config = config_for(**context)
+def print_fleet(members: dict[str, FleetMember]) -> None:
+    """One line per deployed environment: stack, account, region, VPC and its CIDR."""
+    print("\nfleet (no routable group overlaps)")
+    for member in members.values():
+        config = member.config
+        print(
+            f"  {config.stack_name:<22} {config.account}  {config.region:<10} {member.outputs['VpcId']}  "
+            f"{member.outputs.get('VpcCidr', config.vpc_cidr)}"
+        )
+
+
+def diff(port: int, extra: dict[str, str], names: list[str] | None = None) -> None:
+    """`cdk diff` of every declared stack (or ``names``; ``-c extra``) against the emulator; differences exit 1."""
+    declared = selected_declarations(names)
+    configs = {name: config_for(**{**extra, "environmentSuffix": name}) for name in declared}
     server = emulator.Emulator(port)
     if not server.is_up():
         raise ToolError(f"no emulator answers at {server.endpoint}: run `make local` first")
-    if cdk_diff(config, Target(server), [config.stack_name, "--method=template", "--fail", *context_args(context)]):
-        raise ToolError(f"{config.stack_name} differs from what `make local` deployed (the diff is above)")
+    target = Target(server)
+    synth(next(iter(configs.values())), synth_context(extra, list(configs)), target, FLEET_ASSEMBLY)
+    differing = []
+    for batch in deploy_batches(declared):
+        stacks = [configs[name].stack_name for name in batch]
+        args = ["--app", str(FLEET_ASSEMBLY), *stacks, "--method=template", "--fail"]
+        if cdk_diff(configs[batch[0]], target, args):
+            differing += stacks
+    if differing:
+        verb = "differs" if len(differing) == 1 else "differ"
+        raise ToolError(f"{', '.join(differing)} {verb} from what `make local` deployed (the diff is above)")
 
 
 def port_from_environment() -> int:
@@ -142,15 +217,18 @@ def main(argv: list[str] | None = None) -> None:
     """Command-line entry: ``python -m tools.local {up,down,diff}``."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["up", "down", "diff"])
-    parser.add_argument("--suffix", default=os.environ.get("ENVIRONMENT_SUFFIX", "dev"))
     parser.add_argument("--port", type=int)
+    parser.add_argument("-c", dest="context", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--environments", default="", help="space-separated declared environments (default: all)")
     args = parser.parse_args(argv)
+    extra = parse_context(args.context)
+    names = args.environments.split() or None
     port = args.port or port_from_environment()
     STATE_DIR.mkdir(exist_ok=True)
     if args.command == "up":
-        up(args.suffix, port)
+        up(port, extra, names)
     elif args.command == "diff":
-        diff(args.suffix, port)
+        diff(port, extra, names)
     else:
         print(emulator.stop(STATE_DIR, port))
 

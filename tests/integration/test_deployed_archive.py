@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 PARTITION_KEYS = ["aws-account-id", "aws-service", "aws-region", "year", "month", "day", "hour"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def archive(deployment: Deployment) -> str:
     if not deployment.config.flow_log_archive:
         pytest.fail(f"{deployment.config.stack_name} has flowLogArchive off: nothing to check")

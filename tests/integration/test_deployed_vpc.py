@@ -199,7 +199,8 @@ def test_every_export_is_listed_under_its_contract_name(deployment: Deployment) 
     assert {name: exports.get(name) for name in expected} == expected
 
 
-def test_consumer_resources_live_in_the_exported_vpc(deployment: Deployment) -> None:
+def test_consumer_resources_live_in_the_exported_vpc(primary: Deployment) -> None:
+    deployment = primary
     ec2 = deployment.client("ec2")
     group = ec2.describe_security_groups(GroupIds=[deployment.consumer_outputs["AppSecurityGroupId"]])[
         "SecurityGroups"

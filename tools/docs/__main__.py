@@ -1,26 +1,28 @@
 """`make docs`: regenerate the network diagram and the README's generated sections.
 
 Writes docs/network.dot (from the synthesized prod template), docs/network.svg (Graphviz's render
-of it) and the settings, CIDR plan, export, cost and segmentation sections of README.md. tests/test_docs.py fails when
-any checked-in copy differs from what this would write.
+of it) and the settings, fleet, CIDR plan, export, cost and segmentation sections of README.md.
+tests/test_docs.py fails when any checked-in copy differs from what this would write.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from tap_vpc.environments import declared_environments
 from tools.docs.archive_cost import archive_cost_markdown
 from tools.docs.cidr_plan_table import cidr_plan_markdown
 from tools.docs.cost import cost_section, load_prices
 from tools.docs.diagram import network_dot
 from tools.docs.documented_configs import DIAGRAM_PROFILE, profile_configs
 from tools.docs.export_table import HELPER_SETUP, export_table_markdown
+from tools.docs.fleet_table import fleet_markdown
 from tools.docs.readme_sections import fill_sections
 from tools.docs.render import render_svg
 from tools.docs.segmentation_evidence import evidence_markdown
 from tools.docs.settings_table import settings_markdown
 from tools.golden import load_contract
-from tools.project import ROOT, run_cli, synthesize
+from tools.project import ROOT, cdk_json_context, run_cli, synthesize
 
 README = ROOT / "README.md"
 DIAGRAM_SOURCE = ROOT / "docs" / "network.dot"
@@ -43,6 +45,7 @@ def readme_sections() -> dict[str, str]:
     diagram_profile = next(item for item in profiles if item.name == DIAGRAM_PROFILE)
     return {
         "settings": settings_markdown(profiles),
+        "fleet": fleet_markdown(declared_environments(cdk_json_context())[0]),
         "cidr-plan": cidr_plan_markdown([(item.name, item.network) for item in profiles]),
         "exports": f"```python\n{HELPER_SETUP}```\n\n{export_table_markdown(load_contract())}",
         "cost": cost_section(),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tools.docs.documented_configs import cost_variants, profile_configs
 from tools.docs.network_model import NetworkModel
-from tools.project import ROOT, ToolError, run_cli
+from tools.project import ROOT, run_cli
 
 PRICES_FILE = ROOT / "docs" / "prices.json"
 CENT = Decimal("0.01")
@@ -70,22 +70,9 @@ def load_prices(path: Path = PRICES_FILE) -> PriceTable:
     )
 
 
-class PriceRegionError(ToolError):
-    """A priced configuration deploys to a region the price table does not cover."""
-
-
-def require_prices_for(regions: Mapping[str, str], table: PriceTable) -> None:
-    """Refuse to price ``{name: region}`` with another region's prices (they differ by region)."""
-    elsewhere: dict[str, list[str]] = {}
-    for name, region in regions.items():
-        if region != table.region:
-            elsewhere.setdefault(region, []).append(repr(name))
-    if elsewhere:
-        listed = "; ".join(f"{', '.join(names)} deploy to {region}" for region, names in elsewhere.items())
-        raise PriceRegionError(
-            f"docs/prices.json holds {table.region} prices, but {listed}. Prices differ by region:"
-            " add that region's prices first."
-        )
+def outside_price_region(regions: Mapping[str, str], table: PriceTable) -> dict[str, str]:
+    """Of ``{name: region}``, those the table cannot price: its prices are one region's, and prices differ by region."""
+    return {name: region for name, region in regions.items() if region != table.region}
 
 
 def fixed_monthly_cost(model: NetworkModel, table: PriceTable) -> list[CostLine]:
@@ -162,13 +149,22 @@ def _retentions(profiles: Sequence[tuple[str, NetworkModel]]) -> str:
 
 
 def cost_section() -> str:
-    """The cost table of every profile and priced variant, after checking the prices fit their region."""
+    """The cost table of every profile and priced variant in the price table's region; the others named, unpriced."""
     table = load_prices()
     profiles, variants = profile_configs(), cost_variants()
-    require_prices_for({item.name: item.config.region for item in [*profiles, *variants]}, table)
-    return cost_markdown(
-        [(item.name, item.network) for item in profiles], [(item.name, item.network) for item in variants], table
+    elsewhere = outside_price_region({item.name: item.config.region for item in [*profiles, *variants]}, table)
+    markdown = cost_markdown(
+        [(item.name, item.network) for item in profiles if item.name not in elsewhere],
+        [(item.name, item.network) for item in variants if item.name not in elsewhere],
+        table,
     )
+    if elsewhere:
+        listed = ", ".join(f"`{name}` ({region})" for name, region in elsewhere.items())
+        markdown += (
+            f"\nNot priced: {listed}. `docs/prices.json` holds {table.region} prices only, and AWS prices differ by"
+            " region; add that region's prices before budgeting it.\n"
+        )
+    return markdown
 
 
 def main() -> None:
