@@ -12,19 +12,56 @@ Public entry points:
 - ``import_tap_vpc``: what consumer stacks call to use an exported TAP VPC.
 """
 
-from tap_vpc.access_scopes import NetworkAccessScopes
-from tap_vpc.athena_workgroup import InvestigationWorkGroup
-from tap_vpc.config import TapVpcConfig
-from tap_vpc.errors import ConfigError, ConfigProblem
-from tap_vpc.flow_log import VpcFlowLog
-from tap_vpc.flow_log_archive import FlowLogArchive
-from tap_vpc.flow_log_table import FlowLogTable
-from tap_vpc.imports import import_https_security_group, import_tap_vpc
-from tap_vpc.interface_endpoints import PrivateServiceEndpoints
-from tap_vpc.network_acls import TierNetworkAcls
-from tap_vpc.reachability.check import check_template
-from tap_vpc.settings import load_config
-from tap_vpc.tap_vpc_stack import TapVpcStack
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tap_vpc.access_scopes import NetworkAccessScopes
+    from tap_vpc.athena_workgroup import InvestigationWorkGroup
+    from tap_vpc.config import TapVpcConfig
+    from tap_vpc.errors import ConfigError, ConfigProblem
+    from tap_vpc.flow_log import VpcFlowLog
+    from tap_vpc.flow_log_archive import FlowLogArchive
+    from tap_vpc.flow_log_table import FlowLogTable
+    from tap_vpc.imports import import_https_security_group, import_tap_vpc
+    from tap_vpc.interface_endpoints import PrivateServiceEndpoints
+    from tap_vpc.network_acls import TierNetworkAcls
+    from tap_vpc.reachability.check import check_template
+    from tap_vpc.settings import load_config
+    from tap_vpc.tap_vpc_stack import TapVpcStack
+
+#: Public name -> the module that defines it. Loaded on first use (PEP 562), so that tools which need
+#: only the settings (``make local`` on bad input, the error paths) do not start aws-cdk-lib's jsii
+#: runtime, about 1.4 s per process, before they can answer.
+_HOME = {
+    "ConfigError": "tap_vpc.errors",
+    "ConfigProblem": "tap_vpc.errors",
+    "FlowLogArchive": "tap_vpc.flow_log_archive",
+    "FlowLogTable": "tap_vpc.flow_log_table",
+    "InvestigationWorkGroup": "tap_vpc.athena_workgroup",
+    "NetworkAccessScopes": "tap_vpc.access_scopes",
+    "PrivateServiceEndpoints": "tap_vpc.interface_endpoints",
+    "TapVpcConfig": "tap_vpc.config",
+    "TapVpcStack": "tap_vpc.tap_vpc_stack",
+    "TierNetworkAcls": "tap_vpc.network_acls",
+    "VpcFlowLog": "tap_vpc.flow_log",
+    "check_template": "tap_vpc.reachability.check",
+    "import_https_security_group": "tap_vpc.imports",
+    "import_tap_vpc": "tap_vpc.imports",
+    "load_config": "tap_vpc.settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use; any other name is an ``AttributeError``."""
+    if name not in _HOME:
+        raise AttributeError(f"module 'tap_vpc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ConfigError",

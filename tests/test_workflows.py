@@ -126,10 +126,10 @@ def test_pull_requests_synth_then_diff_the_same_assembly_with_the_read_only_role
     workflow = jobs("pull-request.yml")
     synth, diff = workflow["synth"], workflow["diff"]
     assert synth["permissions"] == {"contents": "read"}
-    assert runs(synth) == ['make synth SUFFIX="$ENVIRONMENT_NAME"']
-    assert uses(synth, "actions/upload-artifact")[0]["with"]["path"] == "cdk.${{ matrix.environment.name }}.out"
+    assert runs(synth) == ["make synth-fleet"]  # one assembly of every environment, as deploy.yml ships it
+    assert uses(synth, "actions/upload-artifact")[0]["with"]["path"] == "cdk.fleet.out"
     assert diff["needs"] == ["environments", "synth"]
-    assert uses(diff, "actions/download-artifact")[0]["with"]["path"] == "assembly"
+    assert uses(diff, "actions/download-artifact")[0]["with"] == {"name": "assembly", "path": "assembly"}
     [diff_command] = [command for command in runs(diff) if "cdk diff" in command]
     assert '--app assembly "TapVpcStack-$ENVIRONMENT_NAME"' in diff_command
     assert uses(diff, "aws-actions/configure-aws-credentials")[0]["with"]["role-to-assume"].endswith(

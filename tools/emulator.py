@@ -34,7 +34,7 @@ from typing import Any
 
 import boto3
 
-from tools.moto_server import access_key_for
+from tools.emulator_accounts import access_key_for
 from tools.project import ROOT, ToolError
 
 #: How long the liveness probe waits for an answer, in seconds.

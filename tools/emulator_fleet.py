@@ -4,7 +4,7 @@ What `make local` and the integration suite deploy: every environment of cdk.jso
 ``tapVpcEnvironments`` (dev, staging and uat, prod, prod-dr: three accounts, two regions), from one
 cloud assembly, in the deploy workflow's wave order, one ``cdk deploy --concurrency`` per account
 within a wave, as the workflow's one job per account does. moto tells accounts apart by the
-access key (see ``tools.moto_server.access_key_for``), so each account's deploy uses its own.
+access key (see ``tools.emulator_accounts``), so each account's deploy uses its own.
 """
 
 from __future__ import annotations

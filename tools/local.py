@@ -16,7 +16,6 @@ import json
 import os
 from pathlib import Path
 
-from examples.consumer.consumer_app import consumer_stack_name
 from tap_vpc.config import TapVpcConfig
 from tools import emulator
 from tools.cdk_cli import CONSUMER_APP, context_args
@@ -88,6 +87,8 @@ def deploy_to_emulator(
 
 def deploy_consumer(config: TapVpcConfig, target: Target, state_dir: Path) -> dict[str, str]:
     """Deploy the example consumer of the TAP VPC ``config`` describes; return its outputs."""
+    from examples.consumer.consumer_app import consumer_stack_name
+
     # The consumer knows the producer only by what another team would pass: suffix, AZs, account, region.
     consumer_context = {
         "environmentSuffix": config.environment_suffix,
@@ -155,6 +156,8 @@ def up(port: int, extra: dict[str, str], names: list[str] | None = None) -> dict
     fleet_outputs = {member.config.stack_name: member.outputs for member in members.values()}
     (OUTPUTS_DIR / "fleet-outputs.json").write_text(json.dumps(fleet_outputs, indent=2, sort_keys=True) + "\n")
     print_table(primary.config.stack_name, primary.outputs)
+    from examples.consumer.consumer_app import consumer_stack_name
+
     print_table(consumer_stack_name(primary.config.environment_suffix), consumer)
     print_fleet(members)
     print(

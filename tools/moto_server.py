@@ -8,7 +8,6 @@ suite says when a moto release makes one unnecessary).
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -21,28 +20,21 @@ from moto.iam import models as iam_models
 from moto.kms.models import Key
 from moto.logs.models import LogGroup, logs_backends
 
+from tools.emulator_accounts import account_of
 from tools.moto_archive import patch_archive_models, patch_bucket_policy_conditions, patch_s3_bucket_properties
 from tools.moto_network_acls import patch_network_acl_models
 
 MOTO_VERSION = "5.2.5"
 
+
 #: Access keys of this form act in the account they name: ``EMULATOR`` + 12 digits (20 characters,
 #: the length moto's signature parser accepts). One server can so host every declared account.
-_ACCOUNT_KEY = re.compile(r"EMULATOR([0-9]{12})")
-
-
-def access_key_for(account: str) -> str:
-    """The dummy access key that makes the patched server act in ``account``."""
-    return f"EMULATOR{account}"
-
-
 def patch_account_from_access_key() -> None:
     """Moto maps unknown access keys to 123456789012; ours name their account instead."""
     original = iam_models.get_account_id_from
 
     def account_from(access_key: str) -> str:
-        match = _ACCOUNT_KEY.fullmatch(access_key)
-        return match.group(1) if match else original(access_key)
+        return account_of(access_key) or original(access_key)
 
     iam_models.get_account_id_from = account_from
 

@@ -10,16 +10,16 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_cdk import App
-from aws_cdk.assertions import Template
-
-from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
 from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
 from tap_vpc.settings import load_config
-from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
+
+if TYPE_CHECKING:
+    from aws_cdk.assertions import Template
+
+    from tap_vpc.tap_vpc_stack import TapVpcStack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,6 +72,13 @@ def synthesized(config: TapVpcConfig) -> tuple[TapVpcStack, Template]:
 
     The nag report lands in ``validation-report.json`` of the app's output directory.
     """
+    # aws-cdk-lib starts its jsii runtime on import (about a second): only the tools that synthesize pay.
+    from aws_cdk import App
+    from aws_cdk.assertions import Template
+
+    from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
+    from tap_vpc.tap_vpc_stack import add_tap_vpc_stack
+
     # cdk.json's context (feature flags among it), as the CLI passes it: the same template as `cdk synth`.
     app = App(context=cdk_json_context())
     stack = add_tap_vpc_stack(app, config)
