@@ -286,3 +286,10 @@ def test_an_undeclared_environment_has_no_account_neighbours() -> None:
     declared, _ = declared_environments(cdk_json_context())
     assert account_environments(declared, "pr-7") == []
     assert [e.name for e in account_environments(declared, "prod-dr")] == ["prod", "prod-dr"]
+
+
+def test_a_broken_neighbour_is_left_to_its_own_synth() -> None:
+    # uat's profile asks for more NAT gateways than AZs: uat's own synth says so; staging's does not.
+    context = with_uat_nat_gateways(4)
+    assert load_fleet_configs({**context, "environmentSuffix": "staging"})[0].environment_suffix == "staging"
+    assert "natGateways = 4: must be between 1 and azCount (3)" in problems(context, "uat")

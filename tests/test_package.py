@@ -110,3 +110,21 @@ def _walk(node: object) -> list[object]:
         for value in node:
             found += _walk(value)
     return found
+
+
+def test_importing_tap_vpc_loads_no_construct_until_one_is_used() -> None:
+    # The tools import tap_vpc's settings modules; the constructs, cdk-nag and cfn-guard load on first use.
+    probe = (
+        "import sys, tap_vpc; print('aws_cdk' in sys.modules, 'cdk_nag' in sys.modules); "
+        "tap_vpc.TapVpcStack; print('aws_cdk' in sys.modules, 'cdk_nag' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False", "True", "True"]
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    import tap_vpc
+
+    with pytest.raises(AttributeError, match="module 'tap_vpc' has no attribute 'TapVpcStak'"):
+        _ = tap_vpc.TapVpcStak
+    assert all(getattr(tap_vpc, name) is not None for name in tap_vpc.__all__)

@@ -87,6 +87,7 @@ def deploy_to_emulator(
 
 def deploy_consumer(config: TapVpcConfig, target: Target, state_dir: Path) -> dict[str, str]:
     """Deploy the example consumer of the TAP VPC ``config`` describes; return its outputs."""
+    # Imported here, not at the top: it loads aws-cdk-lib, which bad input and `make diff` need not wait for.
     from examples.consumer.consumer_app import consumer_stack_name
 
     # The consumer knows the producer only by what another team would pass: suffix, AZs, account, region.
@@ -156,7 +157,7 @@ def up(port: int, extra: dict[str, str], names: list[str] | None = None) -> dict
     fleet_outputs = {member.config.stack_name: member.outputs for member in members.values()}
     (OUTPUTS_DIR / "fleet-outputs.json").write_text(json.dumps(fleet_outputs, indent=2, sort_keys=True) + "\n")
     print_table(primary.config.stack_name, primary.outputs)
-    from examples.consumer.consumer_app import consumer_stack_name
+    from examples.consumer.consumer_app import consumer_stack_name  # loaded already by deploy_consumer
 
     print_table(consumer_stack_name(primary.config.environment_suffix), consumer)
     print_fleet(members)
