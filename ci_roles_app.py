@@ -46,8 +46,8 @@ def build(app: App, config: TapVpcConfig) -> None:
         repository=str(app.node.try_get_context(REPOSITORY_KEY)),
         github_environments=sorted({github_environment_for(member.deploy_wave) for member in members})
         or [github_environment_for("dev")],
-        regions=sorted({member.region for member in members}, key=lambda region: region != config.region)
-        or [config.region],
+        # Declaration order puts the stack's own region (its account's first environment) first.
+        regions=list(dict.fromkeys(member.region for member in members)) or [config.region],
         env=Environment(account=config.account, region=config.region),
         # Deployed with plain CloudFormation before the account is bootstrapped: no bootstrap check.
         synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False),

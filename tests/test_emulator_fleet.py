@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from tap_vpc.fleet import Overlap, overlaps_within_groups
 from tools.declared_environments import declarations
-from tools.emulator_fleet import Overlap, deploy_batches, routable_overlaps, synth_context
+from tools.emulator_fleet import deploy_batches, synth_context
 
 
 def test_the_fleet_deploys_wave_by_wave_one_batch_per_account() -> None:
@@ -22,13 +23,15 @@ def test_an_account_with_stacks_in_two_waves_gets_a_batch_in_each() -> None:
 def test_overlapping_live_ranges_within_a_group_are_found_naming_both() -> None:
     groups = {"prod": "payments", "prod-dr": "payments", "dev": None}
     cidrs = {"prod": ["10.0.0.0/16"], "prod-dr": ["10.16.0.0/16", "10.0.128.0/17"], "dev": ["10.0.0.0/16"]}
-    assert routable_overlaps(groups, cidrs) == [Overlap("payments", "prod", "prod-dr", "10.0.0.0/16", "10.0.128.0/17")]
+    assert overlaps_within_groups(groups, cidrs) == [
+        Overlap("payments", "prod", "prod-dr", "10.0.0.0/16", "10.0.128.0/17")
+    ]
 
 
 def test_the_same_range_outside_a_group_or_across_groups_is_no_overlap() -> None:
     groups = {"prod": "payments", "staging": "acquirer-test", "dev": None}
     cidrs = {"prod": ["10.0.0.0/16"], "staging": ["10.0.0.0/16"], "dev": ["10.0.0.0/16"]}
-    assert routable_overlaps(groups, cidrs) == []
+    assert overlaps_within_groups(groups, cidrs) == []
 
 
 def test_one_environment_is_synthesized_alone_and_several_as_the_fleet() -> None:

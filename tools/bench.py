@@ -79,8 +79,10 @@ print(json.dumps({{"import aws_cdk (jsii, Node start)": t1 - t0, "import tap_vpc
 
 
 #: ``make unit`` without coverage (coverage is a separate cost, not the suite's): pytest in a fresh process.
-UNIT_SUITE = [sys.executable, "-m", "pytest", "tests", "--ignore=tests/integration", "-q", "-p", "no:cacheprovider"]
-UNIT_SUITE += ["--no-cov"]
+UNIT_SUITE = [
+    *(sys.executable, "-m", "pytest", "tests", "--ignore=tests/integration"),
+    *("-q", "-p", "no:cacheprovider", "--no-cov"),
+]
 
 
 @dataclass(frozen=True)

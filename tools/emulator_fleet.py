@@ -9,8 +9,6 @@ access key (see ``tools.emulator_accounts``), so each account's deploy uses its 
 
 from __future__ import annotations
 
-import ipaddress
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,30 +89,6 @@ def deploy_fleet(
             {config.environment_suffix: FleetMember(config, deployed[config.stack_name]) for config in batch_configs}
         )
     return members
-
-
-@dataclass(frozen=True)
-class Overlap:
-    """Two environments of one routable group whose deployed VPC CIDRs overlap."""
-
-    group: str
-    first: str
-    second: str
-    first_cidr: str
-    second_cidr: str
-
-
-def routable_overlaps(groups: Mapping[str, str | None], cidrs: Mapping[str, Sequence[str]]) -> list[Overlap]:
-    """Pairs within one routable group (name -> group) whose live CIDR blocks (name -> blocks) overlap."""
-    found = []
-    for first, second in itertools.combinations(sorted(cidrs), 2):
-        group = groups.get(first)
-        if group is None or groups.get(second) != group:
-            continue
-        for first_cidr, second_cidr in itertools.product(cidrs[first], cidrs[second]):
-            if ipaddress.ip_network(first_cidr).overlaps(ipaddress.ip_network(second_cidr)):
-                found.append(Overlap(group, first, second, first_cidr, second_cidr))
-    return found
 
 
 def live_vpc_cidrs(server: emulator.Emulator, members: Mapping[str, FleetMember]) -> dict[str, list[str]]:

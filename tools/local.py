@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from tap_vpc.config import TapVpcConfig
+from tap_vpc.fleet import overlaps_within_groups
 from tools import emulator
 from tools.cdk_cli import CONSUMER_APP, context_args
 from tools.deploy import (
@@ -36,7 +37,6 @@ from tools.emulator_fleet import (
     deploy_batches,
     deploy_fleet,
     live_vpc_cidrs,
-    routable_overlaps,
     selected_declarations,
     synth_context,
 )
@@ -129,7 +129,7 @@ def deploy_fleet_and_consumer(
     members = deploy_fleet(server, extra, state_dir, names=names, quiet=quiet)
     declared = selected_declarations()
     groups = {name: str(d["routableGroup"]) if "routableGroup" in d else None for name, d in declared.items()}
-    overlaps = routable_overlaps(groups, live_vpc_cidrs(server, members))
+    overlaps = overlaps_within_groups(groups, live_vpc_cidrs(server, members))
     if overlaps:
         raise ToolError(
             "; ".join(

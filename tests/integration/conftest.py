@@ -75,8 +75,7 @@ def data_route_tables(deployment: Deployment) -> list[str]:
 
 def target_context(suffix: str) -> dict[str, str]:
     """The ``-c`` values the deployment was (or is) synthesized with."""
-    extra: dict[str, str] = json.loads(os.environ.get("TAP_VPC_CONTEXT", "{}"))
-    return {**extra, "environmentSuffix": suffix}
+    return {**extra_context(), "environmentSuffix": suffix}
 
 
 def stack_outputs(cloudformation: Any, stack_name: str) -> dict[str, str]:
