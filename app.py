@@ -12,8 +12,8 @@ import sys
 
 from aws_cdk import App
 
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.entrypoint import synth_app
+from tap_vpc.settings.config import TapVpcConfig
 from tap_vpc.tap_vpc_stack import add_tap_vpc_stack
 
 

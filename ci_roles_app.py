@@ -17,11 +17,11 @@ import sys
 from aws_cdk import App, DefaultStackSynthesizer, Environment
 
 from tap_vpc.ci_roles import TapVpcCiRolesStack, github_environment_for
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.entrypoint import synth_app
-from tap_vpc.environments import account_environments, declared_environments
 from tap_vpc.errors import ConfigError, ConfigProblem
-from tap_vpc.settings import REPOSITORY_KEY
+from tap_vpc.fleet.declarations import account_environments, declared_environments
+from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.loading import REPOSITORY_KEY
 
 
 def build(app: App, config: TapVpcConfig) -> None:

@@ -18,18 +18,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tap_vpc.access_scopes import NetworkAccessScopes
-    from tap_vpc.athena_workgroup import InvestigationWorkGroup
-    from tap_vpc.config import TapVpcConfig
     from tap_vpc.errors import ConfigError, ConfigProblem
-    from tap_vpc.flow_log import VpcFlowLog
-    from tap_vpc.flow_log_archive import FlowLogArchive
-    from tap_vpc.flow_log_table import FlowLogTable
-    from tap_vpc.imports import import_https_security_group, import_tap_vpc
-    from tap_vpc.interface_endpoints import PrivateServiceEndpoints
-    from tap_vpc.network_acls import TierNetworkAcls
-    from tap_vpc.reachability.check import check_template
-    from tap_vpc.settings import load_config
+    from tap_vpc.exports.imports import import_https_security_group, import_tap_vpc
+    from tap_vpc.flow_logs.archive import FlowLogArchive
+    from tap_vpc.flow_logs.flow_log import VpcFlowLog
+    from tap_vpc.flow_logs.table import FlowLogTable
+    from tap_vpc.flow_logs.workgroup import InvestigationWorkGroup
+    from tap_vpc.network.interface_endpoints import PrivateServiceEndpoints
+    from tap_vpc.segmentation.access_scopes import NetworkAccessScopes
+    from tap_vpc.segmentation.network_acls import TierNetworkAcls
+    from tap_vpc.segmentation.reachability.check import check_template
+    from tap_vpc.settings.config import TapVpcConfig
+    from tap_vpc.settings.loading import load_config
     from tap_vpc.tap_vpc_stack import TapVpcStack
 
 #: Public name -> the module that defines it. Loaded on first use (PEP 562), so that tools which need
@@ -38,19 +38,19 @@ if TYPE_CHECKING:
 _HOME = {
     "ConfigError": "tap_vpc.errors",
     "ConfigProblem": "tap_vpc.errors",
-    "FlowLogArchive": "tap_vpc.flow_log_archive",
-    "FlowLogTable": "tap_vpc.flow_log_table",
-    "InvestigationWorkGroup": "tap_vpc.athena_workgroup",
-    "NetworkAccessScopes": "tap_vpc.access_scopes",
-    "PrivateServiceEndpoints": "tap_vpc.interface_endpoints",
-    "TapVpcConfig": "tap_vpc.config",
+    "FlowLogArchive": "tap_vpc.flow_logs.archive",
+    "FlowLogTable": "tap_vpc.flow_logs.table",
+    "InvestigationWorkGroup": "tap_vpc.flow_logs.workgroup",
+    "NetworkAccessScopes": "tap_vpc.segmentation.access_scopes",
+    "PrivateServiceEndpoints": "tap_vpc.network.interface_endpoints",
+    "TapVpcConfig": "tap_vpc.settings.config",
     "TapVpcStack": "tap_vpc.tap_vpc_stack",
-    "TierNetworkAcls": "tap_vpc.network_acls",
-    "VpcFlowLog": "tap_vpc.flow_log",
-    "check_template": "tap_vpc.reachability.check",
-    "import_https_security_group": "tap_vpc.imports",
-    "import_tap_vpc": "tap_vpc.imports",
-    "load_config": "tap_vpc.settings",
+    "TierNetworkAcls": "tap_vpc.segmentation.network_acls",
+    "VpcFlowLog": "tap_vpc.flow_logs.flow_log",
+    "check_template": "tap_vpc.segmentation.reachability.check",
+    "import_https_security_group": "tap_vpc.exports.imports",
+    "import_tap_vpc": "tap_vpc.exports.imports",
+    "load_config": "tap_vpc.settings.loading",
 }
 
 

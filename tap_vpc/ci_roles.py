@@ -19,7 +19,7 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from tap_vpc import compliance
+from tap_vpc.compliance import acknowledgements
 
 GITHUB_OIDC_URL = "https://token.actions.githubusercontent.com"
 GITHUB_AUDIENCE = "sts.amazonaws.com"
@@ -165,7 +165,7 @@ class TapVpcCiRolesStack(Stack):
             "(cdk bootstrap --cloudformation-execution-policies)",
             statements=execution_statements,
         )
-        compliance.acknowledge_ci_policy_wildcards(self.execution_policy, execution_statements)
+        acknowledgements.acknowledge_ci_policy_wildcards(self.execution_policy, execution_statements)
 
     def _role_with_policy(
         self,
@@ -186,7 +186,7 @@ class TapVpcCiRolesStack(Stack):
             max_session_duration=Duration.hours(1),
         )
         policy = iam.ManagedPolicy(self, f"{prefix}Policy", roles=[role], statements=statements)
-        compliance.acknowledge_ci_policy_wildcards(policy, statements)
+        acknowledgements.acknowledge_ci_policy_wildcards(policy, statements)
         return role
 
 

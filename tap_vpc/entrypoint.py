@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 
 from aws_cdk import App, cx_api
 
-from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
-from tap_vpc.config import TapVpcConfig
+from tap_vpc.compliance.gates import add_compliance_checks, unacknowledged_findings
 from tap_vpc.errors import ConfigError
-from tap_vpc.reachability.check import broken_rules, check_template, render_failure
-from tap_vpc.settings import load_config, load_fleet_configs
+from tap_vpc.segmentation.reachability.check import broken_rules, check_template, render_failure
+from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.loading import load_config, load_fleet_configs
 
 #: What the jsii runtime raises when a validation plugin (cdk-nag) reports a finding.
 VALIDATION_FAILED = "ValidationFailed"

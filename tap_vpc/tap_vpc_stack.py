@@ -7,23 +7,23 @@ from typing import Any
 from aws_cdk import App, Environment, Fn, RemovalPolicy, Stack, Tags
 from constructs import Construct
 
-from tap_vpc import compliance
-from tap_vpc.access_scopes import NetworkAccessScopes, zone_resources
-from tap_vpc.athena_workgroup import InvestigationWorkGroup
-from tap_vpc.config import TapVpcConfig
-from tap_vpc.data_security_group import build_data_security_group
-from tap_vpc.flow_log import VpcFlowLog
-from tap_vpc.flow_log_archive import FlowLogArchive
-from tap_vpc.flow_log_fields import record_format
-from tap_vpc.flow_log_table import FlowLogTable
-from tap_vpc.https_security_group import build_https_security_group
-from tap_vpc.interface_endpoints import PrivateServiceEndpoints
-from tap_vpc.network import availability_zone_names, build_vpc, nat_elastic_ips, nat_gateways
-from tap_vpc.network_acls import TierNetworkAcls
-from tap_vpc.outputs import add_outputs
-from tap_vpc.reachability.check import segmentation_metadata
-from tap_vpc.reachability.matrix import parse_matrix
-from tap_vpc.reachability.template_model import SEGMENTATION_METADATA
+from tap_vpc.compliance import acknowledgements
+from tap_vpc.exports.outputs import add_outputs
+from tap_vpc.flow_logs.archive import FlowLogArchive
+from tap_vpc.flow_logs.fields import record_format
+from tap_vpc.flow_logs.flow_log import VpcFlowLog
+from tap_vpc.flow_logs.table import FlowLogTable
+from tap_vpc.flow_logs.workgroup import InvestigationWorkGroup
+from tap_vpc.network.data_security_group import build_data_security_group
+from tap_vpc.network.https_security_group import build_https_security_group
+from tap_vpc.network.interface_endpoints import PrivateServiceEndpoints
+from tap_vpc.network.vpc import availability_zone_names, build_vpc, nat_elastic_ips, nat_gateways
+from tap_vpc.segmentation.access_scopes import NetworkAccessScopes, zone_resources
+from tap_vpc.segmentation.network_acls import TierNetworkAcls
+from tap_vpc.segmentation.reachability.check import segmentation_metadata
+from tap_vpc.segmentation.reachability.matrix import parse_matrix
+from tap_vpc.segmentation.reachability.template_model import SEGMENTATION_METADATA
+from tap_vpc.settings.config import TapVpcConfig
 
 
 class TapVpcStack(Stack):
@@ -98,14 +98,14 @@ class TapVpcStack(Stack):
             )
             self.investigations.node.add_dependency(self.flow_log_table)
         self._acknowledge_design_findings()
-        compliance.annotate_default_sg_lockdown_provider(self)
+        acknowledgements.annotate_default_sg_lockdown_provider(self)
         self.outputs = add_outputs(self, config, self._output_values())
 
     def _build_segmentation(self) -> None:
         """NACLs per tier, interface endpoints, the data tier's group, and the matrix the synth checks."""
         config = self.config
         self.network_acls = TierNetworkAcls(self, "NetworkAcls", vpc=self.vpc, config=config)
-        compliance.acknowledge_network_acls(list(self.network_acls.acls.values()))
+        acknowledgements.acknowledge_network_acls(list(self.network_acls.acls.values()))
         self.interface_endpoints = (
             PrivateServiceEndpoints(
                 self,
@@ -156,9 +156,9 @@ class TapVpcStack(Stack):
         return [Fn.select(index, Fn.get_azs()) for index in range(self.config.az_count)]
 
     def _acknowledge_design_findings(self) -> None:
-        compliance.acknowledge_public_internet_routes(self.vpc)
+        acknowledgements.acknowledge_public_internet_routes(self.vpc)
         if any(cidr in ("0.0.0.0/0", "::/0") for cidr in self.config.https_ingress_cidrs):
-            compliance.acknowledge_open_https(self.https_security_group)
+            acknowledgements.acknowledge_open_https(self.https_security_group)
 
     def _output_values(self) -> dict[str, str]:
         vpc = self.vpc

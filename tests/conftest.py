@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-from tap_vpc.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig
 from tools.project import synthesize
 
 

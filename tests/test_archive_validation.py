@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
-from tap_vpc.validation import validate_config
+from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.rules import validate_config
 
 REFUSED: list[tuple[str, dict[str, Any], str]] = [
     (

@@ -11,9 +11,9 @@ from aws_cdk import App, Environment
 from aws_cdk.assertions import Template
 
 import ci_roles_app
-from tap_vpc import compliance
 from tap_vpc.ci_roles import TapVpcCiRolesStack, github_environment_for
-from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
+from tap_vpc.compliance import acknowledgements
+from tap_vpc.compliance.gates import add_compliance_checks, unacknowledged_findings
 from tap_vpc.entrypoint import VALIDATION_FAILED, synth_app
 from tools.project import cdk_json_context
 
@@ -187,7 +187,7 @@ def test_the_execution_policy_covers_the_segmentation(template: dict[str, Any]) 
 
 
 def test_the_wildcard_acknowledgements_are_needed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(compliance, "acknowledge_ci_policy_wildcards", lambda policy, statements: None)
+    monkeypatch.setattr(acknowledgements, "acknowledge_ci_policy_wildcards", lambda policy, statements: None)
     with pytest.raises(RuntimeError, match=VALIDATION_FAILED):
         synth_ci_roles(tmp_path)
     report = json.loads((tmp_path / "validation-report.json").read_text())

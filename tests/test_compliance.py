@@ -11,11 +11,11 @@ from aws_cdk import App, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 
-from tap_vpc import compliance
-from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
-from tap_vpc.config import TapVpcConfig
-from tap_vpc.control_tower_rules import header_types, inapplicable_rules, reported_types, resource_types
+from tap_vpc.compliance import acknowledgements
+from tap_vpc.compliance.control_tower_rules import header_types, inapplicable_rules, reported_types, resource_types
+from tap_vpc.compliance.gates import add_compliance_checks, unacknowledged_findings
 from tap_vpc.entrypoint import VALIDATION_FAILED
+from tap_vpc.settings.config import TapVpcConfig
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tools.project import synthesized
 
@@ -169,14 +169,14 @@ def test_acknowledgements_sit_only_on_the_constructs_that_need_them() -> None:
 def test_each_acknowledgement_is_needed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: str, expected: str
 ) -> None:
-    monkeypatch.setattr(compliance, helper, lambda construct: None)
+    monkeypatch.setattr(acknowledgements, helper, lambda construct: None)
     assert expected in nag_findings(tmp_path, TapVpcConfig(), lambda stack: None)
 
 
 def test_the_access_log_destination_needs_each_of_its_acknowledgements(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(compliance, "acknowledge_access_log_destination", lambda bucket: None)
+    monkeypatch.setattr(acknowledgements, "acknowledge_access_log_destination", lambda bucket: None)
     findings = nag_findings(tmp_path, TapVpcConfig(), lambda stack: None)
     assert {
         "NIST.800.53.R5-S3DefaultEncryptionKMS",

@@ -16,7 +16,7 @@ import pytest
 from aws_cdk import App, Fn, Stack
 
 from tap_vpc import import_https_security_group, import_tap_vpc
-from tap_vpc.settings import SETTINGS
+from tap_vpc.settings.loading import SETTINGS
 from tests.template_helpers import imported_names
 from tools.docs.__main__ import DIAGRAM, DIAGRAM_SOURCE, README, generated_text_files, readme_sections
 from tools.docs.archive_cost import year_of_logs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tap_vpc.fleet import Overlap, overlaps_within_groups
+from tap_vpc.fleet.overlaps import Overlap, overlaps_within_groups
 from tools.declared_environments import declarations
 from tools.emulator_fleet import deploy_batches, synth_context
 

@@ -8,8 +8,8 @@ import pytest
 from aws_cdk import App, CfnWaitConditionHandle, Stack
 from aws_cdk import aws_ec2 as ec2
 
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.entrypoint import synth_app
+from tap_vpc.settings.config import TapVpcConfig
 from tools.project import cdk_json_context
 
 

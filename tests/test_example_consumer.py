@@ -9,9 +9,9 @@ from aws_cdk import App
 from aws_cdk.assertions import Annotations, Match, Template
 
 from examples.consumer.consumer_app import ExampleConsumerStack
-from tap_vpc.compliance import add_compliance_checks
-from tap_vpc.config import TapVpcConfig
-from tap_vpc.outputs import export_name, output_specs
+from tap_vpc.compliance.gates import add_compliance_checks
+from tap_vpc.exports.outputs import export_name, output_specs
+from tap_vpc.settings.config import TapVpcConfig
 from tests.template_helpers import imported_names
 
 

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from aws_cdk import App, CfnWaitConditionHandle, Stack
 
-from tap_vpc.cidr_layout import LayoutError, layout_subnets
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.entrypoint import synth_app
-from tap_vpc.environments import account_environments, declared_environments
 from tap_vpc.errors import ConfigError
-from tap_vpc.settings import load_config, load_fleet_configs
+from tap_vpc.fleet.declarations import account_environments, declared_environments
+from tap_vpc.network.layout import LayoutError, layout_subnets
+from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.loading import load_config, load_fleet_configs
 from tools.project import cdk_json_context
 
 US_EAST_1 = {"region": "us-east-1", "availabilityZoneIds": ["use1-az1", "use1-az2", "use1-az4"]}

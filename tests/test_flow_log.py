@@ -11,9 +11,9 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
-from tap_vpc.flow_log import RETENTION_BY_DAYS, VpcFlowLog
+from tap_vpc.flow_logs.flow_log import RETENTION_BY_DAYS, VpcFlowLog
+from tap_vpc.settings.config import TapVpcConfig
 from tests.template_helpers import resources_of
 from tools.project import synthesize
 

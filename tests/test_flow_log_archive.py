@@ -11,8 +11,8 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
-from tap_vpc.config import TapVpcConfig
-from tap_vpc.flow_log import VpcFlowLog
+from tap_vpc.flow_logs.flow_log import VpcFlowLog
+from tap_vpc.settings.config import TapVpcConfig
 from tests.template_helpers import resources_of
 from tools.project import synthesize
 

@@ -1,7 +1,7 @@
 """The flow-log record, the table and the investigation queries agree: tested with DuckDB on real Parquet.
 
 The Parquet files are written with exactly the schema the default record format produces (the
-columns and types of tap_vpc/flow_log_fields.py), under the Hive layout that flow logs write to S3.
+columns and types of tap_vpc/flow_logs/fields.py), under the Hive layout that flow logs write to S3.
 Every named query runs on them and must return the answer worked out by hand below.
 """
 
@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tap_vpc.flow_log_fields import DEFAULT_LOG_FORMAT, log_format, table_columns
-from tap_vpc.named_queries import named_queries
+from tap_vpc.flow_logs.fields import DEFAULT_LOG_FORMAT, log_format, table_columns
+from tap_vpc.flow_logs.named_queries import named_queries
 
 ARROW_TYPES = {"int": pa.int32(), "bigint": pa.int64(), "string": pa.string()}
 PRIVATE_SUBNETS = "subnet-0aaa1111,subnet-0bbb2222"
@@ -187,7 +187,7 @@ def test_adding_a_field_adds_its_typed_column_in_order() -> None:
 def test_a_description_longer_than_athena_takes_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # AWS::Athena::NamedQuery Description: at most 1,024 characters.
     (tmp_path / "fits.sql").write_text("-- " + "x" * 1024 + "\nSELECT 1\n")
-    monkeypatch.setattr("tap_vpc.named_queries.QUERIES_DIR", tmp_path)
+    monkeypatch.setattr("tap_vpc.flow_logs.named_queries.QUERIES_DIR", tmp_path)
     assert [len(query.description) for query in named_queries()] == [1024]
     (tmp_path / "wordy.sql").write_text("-- " + "x" * 1000 + "\n-- " + "y" * 24 + "\nSELECT 1\n")
     with pytest.raises(ValueError, match=r"wordy\.sql: its leading comment, a description, exceeds 1024"):
@@ -196,6 +196,6 @@ def test_a_description_longer_than_athena_takes_is_refused(tmp_path: Path, monke
 
 def test_a_query_must_say_what_it_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "mystery.sql").write_text("SELECT 1\n")
-    monkeypatch.setattr("tap_vpc.named_queries.QUERIES_DIR", tmp_path)
+    monkeypatch.setattr("tap_vpc.flow_logs.named_queries.QUERIES_DIR", tmp_path)
     with pytest.raises(ValueError, match=r"mystery\.sql must start with a '-- ' line"):
         named_queries()

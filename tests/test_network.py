@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_cdk.assertions import Match, Template
 
-from tap_vpc.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig
 from tests.template_helpers import (
     az_index,
     default_route,

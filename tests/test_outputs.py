@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from aws_cdk import Stack
 
-from tap_vpc.config import TapVpcConfig
-from tap_vpc.outputs import add_outputs, export_name, output_specs
+from tap_vpc.exports.outputs import add_outputs, export_name, output_specs
+from tap_vpc.settings.config import TapVpcConfig
 from tests.template_helpers import resources_of, route_table_of, subnets_by_tier
 from tools.project import synthesize
 

@@ -48,7 +48,7 @@ def test_the_wheel_holds_tap_vpc_alone_and_is_typed(wheel: Path) -> None:
     top_level = {name.split("/")[0] for name in names if not name.startswith("tap_vpc-2.3.0.dist-info")}
     assert top_level == {"tap_vpc"}
     assert "tap_vpc/py.typed" in names
-    assert "tap_vpc/imports.py" in names
+    assert "tap_vpc/exports/imports.py" in names
 
 
 def test_a_consumer_synthesizes_from_the_installed_wheel_outside_the_repository(wheel: Path, tmp_path: Path) -> None:

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from tap_vpc.reachability.addresses import networks
-from tap_vpc.reachability.check import check_template, describe_result, render_failure
-from tap_vpc.reachability.matrix import MatrixRuleError, parse_matrix, parse_rule
+from tap_vpc.segmentation.reachability.addresses import networks
+from tap_vpc.segmentation.reachability.check import check_template, describe_result, render_failure
+from tap_vpc.segmentation.reachability.matrix import MatrixRuleError, parse_matrix, parse_rule
 from tools.project import config_for, synthesize
 
 PCI_MATRIX = [

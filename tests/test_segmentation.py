@@ -14,9 +14,9 @@ import pytest
 from aws_cdk import App
 from aws_cdk import aws_ec2 as ec2
 
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.entrypoint import synth_app
-from tap_vpc.network import nat_gateways
+from tap_vpc.network.vpc import nat_gateways
+from tap_vpc.settings.config import TapVpcConfig
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tools.project import cdk_json_context
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tap_vpc.acl_plan import acl_plan, rule_counts
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
-from tap_vpc.validation import validate_config
+from tap_vpc.segmentation.acl_plan import acl_plan, rule_counts
+from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.rules import validate_config
 from tests.template_helpers import resources_of, subnets_by_tier
 from tools.project import config_for, synthesize
 

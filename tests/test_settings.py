@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
-from tap_vpc.settings import SETTINGS, load_config
+from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.loading import SETTINGS, load_config
 from tools.project import cdk_json_context, config_for
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tap_vpc.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig
 from tools.project import ROOT, config_for, synthesize
 
 PROFILES: dict[str, TapVpcConfig] = {

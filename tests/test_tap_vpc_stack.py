@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_cdk import App
 
-from tap_vpc.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tests.template_helpers import resources_of, tag_value
 from tools.project import synthesize

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
-from tap_vpc.validation import validate_config
+from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.rules import validate_config
 from tools.project import synthesize
 
 THREE_PUBLIC = ("10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tap_vpc.environments import declared_environments
+from tap_vpc.fleet.declarations import declared_environments
 from tools.project import ROOT, cdk_json_context
 
 WORKFLOW_DIR = ROOT / ".github" / "workflows"

@@ -18,7 +18,7 @@ from typing import Any
 
 import boto3
 
-from tap_vpc.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig
 from tools.credentials import caller_account
 from tools.project import ToolError, config_for, run_cli
 from tools.stack_resources import physical_ids

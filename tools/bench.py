@@ -61,9 +61,9 @@ import aws_cdk
 from aws_cdk import App
 t1 = time.perf_counter()
 sys.path.insert(0, {root!r})
-from tap_vpc.settings import load_config
+from tap_vpc.settings.loading import load_config
 from tap_vpc.tap_vpc_stack import add_tap_vpc_stack
-from tap_vpc.compliance import add_compliance_checks
+from tap_vpc.compliance.gates import add_compliance_checks
 from tools.project import cdk_json_context
 t2 = time.perf_counter()
 app = App(context={{**cdk_json_context(), "environmentSuffix": "dev"}}, outdir={outdir!r})

@@ -10,7 +10,7 @@ writes three lines for ``$GITHUB_OUTPUT``:
   ``concurrency`` is how many of the account's stacks ``cdk deploy --concurrency`` runs at once.
 
 An environment deploys in the wave of its own name unless it declares ``deployWave``. The tests
-check all three against the product's own reader (``tap_vpc.environments``), so the workflows
+check all three against the product's own reader (``tap_vpc.fleet.declarations``), so the workflows
 deploy exactly what cdk.json declares.
 """
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from botocore.exceptions import ClientError
 
-from tap_vpc.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig
 from tools import emulator
 from tools.cdk_cli import DIFF_FOUND, cdk, context_args, read_outputs
 from tools.credentials import caller_account

@@ -22,7 +22,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from tap_vpc.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig
 from tools.credentials import caller_account
 from tools.deploy import EMULATOR_DEFAULT_ACCOUNT, resolve_target
 from tools.project import ToolError, config_for, run_cli

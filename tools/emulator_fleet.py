@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tap_vpc.config import TapVpcConfig
-from tap_vpc.environments import ENVIRONMENTS_KEY
+from tap_vpc.fleet.declarations import ENVIRONMENTS_KEY
+from tap_vpc.settings.config import TapVpcConfig
 from tools import emulator
 from tools.declared_environments import WAVES, deploy_waves
 from tools.deploy import FLEET_ASSEMBLY, Target, bootstrap_emulator, deploy, synth

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tap_vpc.config import TapVpcConfig
-from tap_vpc.outputs import output_specs
+from tap_vpc.exports.outputs import output_specs
+from tap_vpc.settings.config import TapVpcConfig
 from tools.project import ROOT, config_for, run_cli, synthesize
 
 CONTRACT_FILE = ROOT / "contract" / "exports.json"

@@ -16,8 +16,8 @@ import json
 import os
 from pathlib import Path
 
-from tap_vpc.config import TapVpcConfig
-from tap_vpc.fleet import overlaps_within_groups
+from tap_vpc.fleet.overlaps import overlaps_within_groups
+from tap_vpc.settings.config import TapVpcConfig
 from tools import emulator
 from tools.cdk_cli import CONSUMER_APP, context_args
 from tools.deploy import (

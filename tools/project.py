@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tap_vpc.config import TapVpcConfig
 from tap_vpc.errors import ConfigError
-from tap_vpc.settings import load_config
+from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.loading import load_config
 
 if TYPE_CHECKING:
     from aws_cdk.assertions import Template
@@ -76,7 +76,7 @@ def synthesized(config: TapVpcConfig) -> tuple[TapVpcStack, Template]:
     from aws_cdk import App
     from aws_cdk.assertions import Template
 
-    from tap_vpc.compliance import add_compliance_checks, unacknowledged_findings
+    from tap_vpc.compliance.gates import add_compliance_checks, unacknowledged_findings
     from tap_vpc.tap_vpc_stack import add_tap_vpc_stack
 
     # cdk.json's context (feature flags among it), as the CLI passes it: the same template as `cdk synth`.

@@ -23,7 +23,7 @@ import boto3
 import pytest
 
 from examples.consumer.consumer_app import consumer_stack_name
-from tap_vpc.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig
 from tools import emulator
 from tools.emulator_fleet import selected_declarations
 from tools.local import deploy_fleet_and_consumer, primary_environment

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tap_vpc.flow_log_fields import record_format, table_columns
-from tap_vpc.named_queries import named_queries
+from tap_vpc.flow_logs.fields import record_format, table_columns
+from tap_vpc.flow_logs.named_queries import named_queries
 from tests.integration.conftest import Deployment, emulator_lacks
 
 pytestmark = pytest.mark.integration

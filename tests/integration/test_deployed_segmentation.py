@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tap_vpc.reachability.check import check_template
+from tap_vpc.segmentation.reachability.check import check_template
 from tests.integration.conftest import Deployment, data_route_tables, emulator_lacks
 from tools.access_analysis import run_analyses
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tap_vpc.outputs import export_name, output_specs
+from tap_vpc.exports.outputs import export_name, output_specs
 from tests.integration.conftest import Deployment, data_route_tables, emulator_lacks
 from tools.project import synthesize
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tap_vpc.environments import declared_environments
+from tap_vpc.fleet.declarations import declared_environments
 from tools.docs.archive_cost import archive_cost_markdown
 from tools.docs.cidr_plan_table import cidr_plan_markdown
 from tools.docs.cost import cost_section, load_prices

@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from tap_vpc.config import TapVpcConfig
-from tap_vpc.settings import EPHEMERAL_PROFILE, PROFILES_KEY
+from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.loading import EPHEMERAL_PROFILE, PROFILES_KEY
 from tools.docs.network_model import NetworkModel, read_network
 from tools.project import cdk_json_context, config_for, synthesize
 

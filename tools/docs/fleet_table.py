@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tap_vpc.environments import DEPLOY_WAVES, DeclaredEnvironment
+from tap_vpc.fleet.declarations import DEPLOY_WAVES, DeclaredEnvironment
 
 
 def fleet_markdown(declared: Mapping[str, DeclaredEnvironment]) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tap_vpc.reachability.check import check_template
-from tap_vpc.reachability.evaluate import LayerResult, RuleResult
+from tap_vpc.segmentation.reachability.check import check_template
+from tap_vpc.segmentation.reachability.evaluate import LayerResult, RuleResult
 
 #: How many deciding resources a cell names before it says how many more there are.
 SHOWN_DECIDERS = 2

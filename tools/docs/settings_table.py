@@ -1,4 +1,4 @@
-"""The settings table as Markdown, from ``tap_vpc.settings.SETTINGS`` and the profiles' configs.
+"""The settings table as Markdown, from ``tap_vpc.settings.loading.SETTINGS`` and the profiles' configs.
 
 The value shown is what ``cdk synth`` uses for each profile (built-in default, then profile, then
 cdk.json's own keys), read from the config it builds, so the table cannot drift from the code.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum
 
-from tap_vpc.settings import SETTINGS
+from tap_vpc.settings.loading import SETTINGS
 from tools.docs.documented_configs import DocumentedConfig
 
 

@@ -1,0 +1,65 @@
+"""Network ACLs per tier: one ``ec2.NetworkAcl`` each, with the rules ``acl_plan`` states.
+
+Every subnet of a tier is associated with its tier's ACL, which leaves the VPC's default network ACL
+unused, and only once all the ACL's entries exist. Each entry carries its reason as ``TapVpc::Why``
+metadata in the template.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import CfnResource, Tags
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+from tap_vpc.segmentation.acl_plan import AclRule, acl_plan
+from tap_vpc.settings.config import TapVpcConfig
+
+
+class TierNetworkAcls(Construct):
+    """One network ACL per tier (``PublicAcl``, ``PrivateAcl``, ``IsolatedAcl``), with ``acl_plan``'s rules.
+
+    Every subnet of a tier is associated with its tier's ACL. ``acls`` maps tier name to the ACL.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, vpc: ec2.Vpc, config: TapVpcConfig) -> None:
+        super().__init__(scope, id_)
+        subnets = {"Public": vpc.public_subnets, "Private": vpc.private_subnets, "Isolated": vpc.isolated_subnets}
+        self.acls: dict[str, ec2.NetworkAcl] = {}
+        for tier, rules in acl_plan(config).items():
+            acl = ec2.NetworkAcl(
+                self, f"{tier}Acl", vpc=vpc, subnet_selection=ec2.SubnetSelection(subnets=subnets[tier])
+            )
+            Tags.of(acl).add("Name", f"{config.stack_name}-{tier.lower()}")
+            for rule in rules:
+                direction = "Out" if rule.egress else "In"
+                entry = acl.add_entry(
+                    f"{direction}{rule.number}",
+                    cidr=ec2.AclCidr.ipv4(rule.cidr),
+                    rule_number=rule.number,
+                    traffic=_traffic(rule),
+                    direction=ec2.TrafficDirection.EGRESS if rule.egress else ec2.TrafficDirection.INGRESS,
+                    rule_action=ec2.Action.ALLOW,
+                )
+                cfn_entry = entry.node.default_child
+                assert isinstance(cfn_entry, CfnResource)
+                cfn_entry.add_metadata("TapVpc::Why", rule.why)
+            _associate_after_entries(acl)
+            self.acls[tier] = acl
+
+
+def _associate_after_entries(acl: ec2.NetworkAcl) -> None:
+    # A new ACL denies everything until its entries exist; CloudFormation would otherwise move a
+    # live subnet onto it as soon as the ACL exists, cutting its traffic for the rest of the deploy.
+    entries = [child for child in acl.node.children if isinstance(child, ec2.NetworkAclEntry)]
+    for child in acl.node.children:
+        if isinstance(child, ec2.SubnetNetworkAclAssociation):
+            child.node.add_dependency(*entries)
+
+
+def _traffic(rule: AclRule) -> ec2.AclTraffic:
+    if rule.protocol == "all" or rule.ports is None:
+        return ec2.AclTraffic.all_traffic()
+    low, high = rule.ports
+    if rule.protocol == "udp":
+        return ec2.AclTraffic.udp_port_range(low, high)
+    return ec2.AclTraffic.tcp_port(low) if low == high else ec2.AclTraffic.tcp_port_range(low, high)
