@@ -26,7 +26,7 @@ GITHUB_AUDIENCE = "sts.amazonaws.com"
 READ_ONLY_ROLE = "TapVpcReadOnly"
 DEPLOY_ROLE = "TapVpcDeploy"
 EXECUTION_POLICY = "TapVpcCloudFormationExecution"
-#: TAP VPC supports the aws partition only (validation refuses the others), so ARNs name it literally.
+#: TAP VPC supports the aws partition only (the settings rules refuse the others), so ARNs name it literally.
 PARTITION = "aws"
 #: The CDK bootstrap qualifier this project uses (the CLI's default).
 BOOTSTRAP_QUALIFIER = "hnb659fds"

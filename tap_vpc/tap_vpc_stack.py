@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import App, Environment, Fn, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from tap_vpc.compliance import acknowledgements
@@ -23,7 +25,7 @@ from tap_vpc.segmentation.network_acls import TierNetworkAcls
 from tap_vpc.segmentation.reachability.check import segmentation_metadata
 from tap_vpc.segmentation.reachability.matrix import parse_matrix
 from tap_vpc.segmentation.reachability.template_model import SEGMENTATION_METADATA
-from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig, cdk_member
 
 
 class TapVpcStack(Stack):
@@ -70,9 +72,11 @@ class TapVpcStack(Stack):
             "FlowLog",
             vpc=self.vpc,
             log_group_name=config.flow_log_group_name,
-            traffic_type=config.flow_log_traffic_type,
-            max_aggregation_interval=config.flow_log_max_aggregation_interval,
-            retention_days=config.flow_log_retention_days,
+            traffic_type=ec2.FlowLogTrafficType[cdk_member("flow_log_traffic_type", config.flow_log_traffic_type)],
+            max_aggregation_interval=ec2.FlowLogMaxAggregationInterval[
+                cdk_member("flow_log_max_aggregation_interval", config.flow_log_max_aggregation_interval)
+            ],
+            retention=logs.RetentionDays[cdk_member("flow_log_retention_days", config.flow_log_retention_days)],
             log_format=config.flow_log_format,
             removal_policy=removal_policy,
             role_name=config.flow_log_role_name,
@@ -99,7 +103,7 @@ class TapVpcStack(Stack):
             self.investigations.node.add_dependency(self.flow_log_table)
         self._acknowledge_design_findings()
         acknowledgements.annotate_default_sg_lockdown_provider(self)
-        self.outputs = add_outputs(self, config, self._output_values())
+        self.outputs = add_outputs(self)
 
     def _build_segmentation(self) -> None:
         """NACLs per tier, interface endpoints, the data tier's group, and the matrix the synth checks."""
@@ -160,47 +164,56 @@ class TapVpcStack(Stack):
         if any(cidr in ("0.0.0.0/0", "::/0") for cidr in self.config.https_ingress_cidrs):
             acknowledgements.acknowledge_open_https(self.https_security_group)
 
-    def _output_values(self) -> dict[str, str]:
-        vpc = self.vpc
-        nats = nat_gateways(vpc)
-        values = {
-            "VpcId": vpc.vpc_id,
-            "VpcCidr": vpc.vpc_cidr_block,
-            "InternetGatewayId": vpc.internet_gateway_id or "",
-            "AvailabilityZones": Fn.join(
-                ",", availability_zone_names(vpc, pinned=bool(self.config.availability_zone_ids))
-            ),
-            "PublicSubnetIds": Fn.join(",", [subnet.subnet_id for subnet in vpc.public_subnets]),
-            "PrivateSubnetIds": Fn.join(",", [subnet.subnet_id for subnet in vpc.private_subnets]),
-            "NatGatewayIds": Fn.join(",", [nat.ref for nat in nats]),
-            "NatGatewayPublicIps": Fn.join(",", [eip.ref for eip in nat_elastic_ips(vpc)]),
-            "SecurityGroupId": self.https_security_group.security_group_id,
-            "FlowLogId": self.flow_log.flow_log_id,
-            "FlowLogGroupName": self.flow_log.log_group.log_group_name,
-            "FlowLogGroupArn": self.flow_log.log_group.log_group_arn,
-        }
-        if self.archive is not None and self.flow_log.archive_flow_log is not None:
-            values |= {
-                "ArchiveFlowLogId": self.flow_log.archive_flow_log.flow_log_id,
-                "ArchiveBucketName": self.archive.bucket.bucket_name,
-                "FlowLogDatabaseName": self.flow_log_table.database_name,
-                "FlowLogTableName": self.flow_log_table.table_name,
-                "AthenaWorkGroupName": self.investigations.workgroup.ref,
-            }
-        for number, (public, private) in enumerate(zip(vpc.public_subnets, vpc.private_subnets, strict=True), 1):
-            values[f"PublicSubnet{number}Id"] = public.subnet_id
-            values[f"PrivateSubnet{number}Id"] = private.subnet_id
-            values[f"PublicRouteTable{number}Id"] = public.route_table.route_table_id
-            values[f"PrivateRouteTable{number}Id"] = private.route_table.route_table_id
-        if vpc.isolated_subnets:
-            values["IsolatedSubnetIds"] = Fn.join(",", [subnet.subnet_id for subnet in vpc.isolated_subnets])
-            for number, isolated in enumerate(vpc.isolated_subnets, 1):
-                values[f"IsolatedSubnet{number}Id"] = isolated.subnet_id
-        if self.data_security_group is not None:
-            values["DataSecurityGroupId"] = self.data_security_group.security_group_id
-        if self.interface_endpoints is not None:
-            values["EndpointSecurityGroupId"] = self.interface_endpoints.security_group.security_group_id
-        return values
+    @property
+    def availability_zone_names(self) -> list[str]:
+        """The AZ of each public subnet, in AZ order: pinned AZ IDs, or the ``Fn::GetAZs`` tokens."""
+        return availability_zone_names(self.vpc, pinned=bool(self.config.availability_zone_ids))
+
+    @property
+    def nat_gateway_ids(self) -> list[str]:
+        """The NAT gateways' IDs, in AZ order."""
+        return [nat.ref for nat in nat_gateways(self.vpc)]
+
+    @property
+    def nat_public_ips(self) -> list[str]:
+        """The NAT gateways' Elastic IP addresses, in AZ order (acquirers allow-list them)."""
+        return [eip.ref for eip in nat_elastic_ips(self.vpc)]
+
+    @property
+    def archive_flow_log_id(self) -> str:
+        """The archive flow log's id; only stacks with ``flowLogArchive`` have one."""
+        assert self.flow_log.archive_flow_log is not None, "flowLogArchive is off"
+        return self.flow_log.archive_flow_log.flow_log_id
+
+    @property
+    def required_archive(self) -> FlowLogArchive:
+        """The archive; only stacks with ``flowLogArchive`` have one."""
+        assert self.archive is not None, "flowLogArchive is off"
+        return self.archive
+
+    @property
+    def required_flow_log_table(self) -> FlowLogTable:
+        """The archive's Glue table; only stacks with ``flowLogArchive`` have one."""
+        assert self.flow_log_table is not None, "flowLogArchive is off"
+        return self.flow_log_table
+
+    @property
+    def required_investigations(self) -> InvestigationWorkGroup:
+        """The archive's Athena workgroup; only stacks with ``flowLogArchive`` have one."""
+        assert self.investigations is not None, "flowLogArchive is off"
+        return self.investigations
+
+    @property
+    def required_data_security_group(self) -> ec2.SecurityGroup:
+        """The data tier's security group; only stacks with a data tier have one."""
+        assert self.data_security_group is not None, "no data tier"
+        return self.data_security_group
+
+    @property
+    def required_interface_endpoints(self) -> PrivateServiceEndpoints:
+        """The interface endpoints; only stacks with ``interfaceEndpoints`` have them."""
+        assert self.interface_endpoints is not None, "no interfaceEndpoints"
+        return self.interface_endpoints
 
 
 def add_tap_vpc_stack(app: App, config: TapVpcConfig) -> TapVpcStack:

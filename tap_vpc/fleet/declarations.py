@@ -9,7 +9,6 @@ as ``prdo`` never silently gets the ephemeral profile.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ from typing import Any
 
 from tap_vpc.errors import ConfigProblem
 from tap_vpc.fleet.overlaps import GROUP_PATTERN, routable_overlap_problems
+from tap_vpc.settings.config import key_of
+from tap_vpc.vocabulary import did_you_mean
 
 ENVIRONMENTS_KEY = "tapVpcEnvironments"
 
@@ -26,16 +27,20 @@ EPHEMERAL_PATTERNS: dict[str, re.Pattern[str]] = {
     "sandbox-<name>": re.compile(r"sandbox-[a-z0-9]([a-z0-9-]{0,18}[a-z0-9])?"),
 }
 
+#: The settings a declaration fixes, by config field, under the settings' own context keys.
+ACCOUNT, REGION, AZ_IDS, VPC_CIDR = (
+    key_of(name) for name in ("account", "region", "availability_zone_ids", "vpc_cidr")
+)
 #: Keys of one declaration; each is required.
-DECLARATION_KEYS = ("account", "region", "availabilityZoneIds")
+DECLARATION_KEYS = (ACCOUNT, REGION, AZ_IDS)
 #: Optional keys: the VPC CIDR (subnets then follow ``cidr_layout``), the routable group, the deploy
 #: wave, and the account's Elastic IP quota in the region when it was raised (default: AWS's 5).
-OPTIONAL_DECLARATION_KEYS = ("vpcCidr", "routableGroup", "deployWave", "elasticIpQuota")
+OPTIONAL_DECLARATION_KEYS = (VPC_CIDR, "routableGroup", "deployWave", "elasticIpQuota")
 #: The deploy workflow's waves, in order; each is gated by the one before (.github/workflows/deploy.yml).
 #: An environment named after a wave deploys in it unless its declaration names another ``deployWave``.
 DEPLOY_WAVES = ("dev", "staging", "prod", "prod-dr")
 #: Settings that only the declaration may set for a declared environment (vpcCidr when it declares one).
-DECLARED_SETTINGS = ("account", "region", "availabilityZoneIds", "vpcCidr")
+DECLARED_SETTINGS = (ACCOUNT, REGION, AZ_IDS, VPC_CIDR)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,28 @@ class DeclaredEnvironment:
     elastic_ip_quota: int | None = None
 
 
+@dataclass(frozen=True)
+class Fleet:
+    """``tapVpcEnvironments`` parsed once: the valid declarations, in order, and every problem found.
+
+    ``elastic_ip_quotas`` maps (account, region) to the largest raised quota a declaration states.
+    """
+
+    environments: Mapping[str, DeclaredEnvironment]
+    problems: tuple[ConfigProblem, ...]
+
+    @property
+    def elastic_ip_quotas(self) -> dict[tuple[str, str], int]:
+        """(account, region) -> its raised Elastic IP quota (see ``raised_elastic_ip_quotas``)."""
+        return raised_elastic_ip_quotas(self.environments)
+
+
+def parse_fleet(context: Mapping[str, Any]) -> Fleet:
+    """The fleet of ``context``'s ``tapVpcEnvironments``: parse it once and pass the ``Fleet`` around."""
+    environments, problems = declared_environments(context)
+    return Fleet(environments, tuple(problems))
+
+
 def is_ephemeral(suffix: str) -> bool:
     """True when ``suffix`` matches one of ``EPHEMERAL_PATTERNS`` in full."""
     return any(pattern.fullmatch(suffix) for pattern in EPHEMERAL_PATTERNS.values())
@@ -66,7 +93,7 @@ def declared_environments(context: Mapping[str, Any]) -> tuple[dict[str, Declare
     """Parse ``tapVpcEnvironments`` from ``context``: the declarations, and every structural problem.
 
     Values are checked for type and presence here; their AWS limits (account format, region and
-    AZ IDs) are checked by ``validation`` on the resulting config.
+    AZ IDs) are checked by ``settings.rules`` on the resulting config.
     """
     raw = context.get(ENVIRONMENTS_KEY)
     if raw is None:
@@ -88,10 +115,10 @@ def declared_environments(context: Mapping[str, Any]) -> tuple[dict[str, Declare
         if not found:
             environments[name] = DeclaredEnvironment(
                 name=name,
-                account=declaration["account"],
-                region=declaration["region"],
-                availability_zone_ids=tuple(declaration["availabilityZoneIds"]),
-                vpc_cidr=declaration.get("vpcCidr"),
+                account=declaration[ACCOUNT],
+                region=declaration[REGION],
+                availability_zone_ids=tuple(declaration[AZ_IDS]),
+                vpc_cidr=declaration.get(VPC_CIDR),
                 routable_group=declaration.get("routableGroup"),
                 deploy_wave=str(declaration.get("deployWave", name)),
                 elastic_ip_quota=declaration.get("elasticIpQuota"),
@@ -117,8 +144,8 @@ def _declaration_problems(name: str, key: str, declaration: Mapping[str, Any]) -
         for extra in declaration
         if extra not in DECLARATION_KEYS + OPTIONAL_DECLARATION_KEYS
     ]
-    if "vpcCidr" in declaration and not isinstance(declaration["vpcCidr"], str):
-        problems.append(ConfigProblem(f"{key}.vpcCidr", declaration["vpcCidr"], "must be a string."))
+    if VPC_CIDR in declaration and not isinstance(declaration[VPC_CIDR], str):
+        problems.append(ConfigProblem(f"{key}.{VPC_CIDR}", declaration[VPC_CIDR], "must be a string."))
     group = declaration.get("routableGroup")
     if group is not None and not (isinstance(group, str) and GROUP_PATTERN.fullmatch(group)):
         problems.append(
@@ -137,12 +164,12 @@ def _declaration_problems(name: str, key: str, declaration: Mapping[str, Any]) -
                 "named after a wave must name its wave.",
             )
         )
-    for text_key in ("account", "region"):
+    for text_key in (ACCOUNT, REGION):
         if text_key in declaration and not isinstance(declaration[text_key], str):
             problems.append(ConfigProblem(f"{key}.{text_key}", declaration[text_key], "must be a string."))
-    zones = declaration.get("availabilityZoneIds", [])
+    zones = declaration.get(AZ_IDS, [])
     if not isinstance(zones, list) or not all(isinstance(zone, str) for zone in zones):
-        problems.append(ConfigProblem(f"{key}.availabilityZoneIds", zones, "must be a list of AZ IDs (strings)."))
+        problems.append(ConfigProblem(f"{key}.{AZ_IDS}", zones, "must be a list of AZ IDs (strings)."))
     return problems
 
 
@@ -165,12 +192,11 @@ def raised_elastic_ip_quotas(declared: Mapping[str, DeclaredEnvironment]) -> dic
 
 def unknown_suffix_problem(suffix: str, declared: Mapping[str, DeclaredEnvironment]) -> ConfigProblem:
     """The problem for a suffix that is neither declared nor ephemeral, with a did-you-mean."""
-    matches = difflib.get_close_matches(suffix, sorted(declared), n=1, cutoff=0.6)
-    hint = f"; did you mean {matches[0]!r}?" if matches else "."
+    hint = did_you_mean(suffix, declared) or "."
     names = ", ".join(sorted(declared)) or "none"
     patterns = ", ".join(EPHEMERAL_PATTERNS)
     return ConfigProblem(
-        "environmentSuffix",
+        key_of("environment_suffix"),
         suffix,
         f"is neither a declared environment ({names}, in cdk.json {ENVIRONMENTS_KEY}) nor an "
         f"ephemeral name ({patterns}){hint}",
@@ -193,5 +219,5 @@ def declared_setting_problems(
         )
         for where, settings in sources.items()
         for key in DECLARED_SETTINGS
-        if key in settings and (key != "vpcCidr" or environment.vpc_cidr is not None)
+        if key in settings and (key != VPC_CIDR or environment.vpc_cidr is not None)
     ]

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tap_vpc.errors import ConfigProblem
+from tap_vpc.settings.config import key_of
 
 GROUP_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
@@ -64,18 +65,22 @@ def routable_overlap_problems(
             continue
         if cidr is None:
             problems.append(
-                ConfigProblem(f"{key_prefix}.{name}.vpcCidr", None, f"is required in routable group {group!r}.")
+                ConfigProblem(
+                    f"{key_prefix}.{name}.{key_of('vpc_cidr')}", None, f"is required in routable group {group!r}."
+                )
             )
             continue
         try:
             ipaddress.ip_network(cidr)
         except ValueError:
-            problems.append(ConfigProblem(f"{key_prefix}.{name}.vpcCidr", cidr, "is not a valid network CIDR."))
+            problems.append(
+                ConfigProblem(f"{key_prefix}.{name}.{key_of('vpc_cidr')}", cidr, "is not a valid network CIDR.")
+            )
             continue
         groups[name], cidrs[name] = group, [cidr]
     return problems + [
         ConfigProblem(
-            f"{key_prefix}.{overlap.second}.vpcCidr",
+            f"{key_prefix}.{overlap.second}.{key_of('vpc_cidr')}",
             overlap.second_cidr,
             f"overlaps {overlap.first}'s {overlap.first_cidr}; both are in routable group {overlap.group!r}, and "
             "VPCs that route to each other need distinct ranges.",

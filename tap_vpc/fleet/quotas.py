@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from tap_vpc.errors import ConfigProblem
 from tap_vpc.settings import limits
-from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig, key_of
 
 
 def elastic_ip_problems(configs: Sequence[TapVpcConfig], raised: Mapping[tuple[str, str], int]) -> list[ConfigProblem]:
@@ -37,11 +37,12 @@ def elastic_ip_problems(configs: Sequence[TapVpcConfig], raised: Mapping[tuple[s
         shares = " + ".join(f"{config.environment_suffix} {config.nat_gateways}" for config in members)
         problems.append(
             ConfigProblem(
-                "natGateways",
+                key_of("nat_gateways"),
                 shares,
                 f"these NAT gateways need {needed} Elastic IPs in account {account} {region}, and its quota there "
                 f"is {quota} (EC2-VPC Elastic IPs, Service Quotas L-0263D0A3; AWS's default is "
-                f"{limits.ELASTIC_IPS_PER_REGION}): a NAT gateway would fail at deploy. Lower natGateways in a "
+                f"{limits.ELASTIC_IPS_PER_REGION}): a NAT gateway would fail at deploy. Lower "
+                f"{key_of('nat_gateways')} in a "
                 "profile, or raise the quota and declare it (elasticIpQuota in the environments' declarations).",
             )
         )

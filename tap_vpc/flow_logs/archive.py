@@ -64,7 +64,7 @@ def _send_events_to_eventbridge(bucket: s3.Bucket) -> None:
 
 
 class FlowLogArchive(Construct):
-    """The archive buckets and key. Settings must already be valid (``archive_validation`` checks them).
+    """The archive buckets and key. Settings must already be valid (``flow_logs.archive_rules`` checks them).
 
     Defaults: 365-day Object Lock retention and expiry in compliance mode, Glacier Instant
     Retrieval after 90 days, ``RemovalPolicy.RETAIN``. With ``RemovalPolicy.DESTROY`` the buckets

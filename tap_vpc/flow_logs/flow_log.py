@@ -2,7 +2,8 @@
 
 ``ec2.FlowLog`` alone leaves the log group unencrypted, its retention open-ended and its IAM
 permissions in an inline policy. This construct wires the L2 pieces so that every cdk-nag pack
-passes without acknowledgements, and rejects invalid settings before any resource is built.
+passes without acknowledgements. It takes aws-cdk-lib's typed values and does not validate them
+again: the settings edge (``tap_vpc.settings.rules``) refuses what AWS would.
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from tap_vpc.errors import ConfigError
 from tap_vpc.flow_logs.kms_keys import rotating_key
-from tap_vpc.settings.rules import flow_log_problems
 
 FLOW_LOGS_SERVICE = "vpc-flow-logs.amazonaws.com"
 
@@ -41,48 +40,22 @@ LOGS_KEY_ACTIONS = (
     "kms:DescribeKey",
 )
 
-#: logs.RetentionDays members by their number of days (jsii enums carry names, not numbers).
-RETENTION_BY_DAYS: dict[int, logs.RetentionDays] = {
-    1: logs.RetentionDays.ONE_DAY,
-    3: logs.RetentionDays.THREE_DAYS,
-    5: logs.RetentionDays.FIVE_DAYS,
-    7: logs.RetentionDays.ONE_WEEK,
-    14: logs.RetentionDays.TWO_WEEKS,
-    30: logs.RetentionDays.ONE_MONTH,
-    60: logs.RetentionDays.TWO_MONTHS,
-    90: logs.RetentionDays.THREE_MONTHS,
-    120: logs.RetentionDays.FOUR_MONTHS,
-    150: logs.RetentionDays.FIVE_MONTHS,
-    180: logs.RetentionDays.SIX_MONTHS,
-    365: logs.RetentionDays.ONE_YEAR,
-    400: logs.RetentionDays.THIRTEEN_MONTHS,
-    545: logs.RetentionDays.EIGHTEEN_MONTHS,
-    731: logs.RetentionDays.TWO_YEARS,
-    1096: logs.RetentionDays.THREE_YEARS,
-    1827: logs.RetentionDays.FIVE_YEARS,
-    2192: logs.RetentionDays.SIX_YEARS,
-    2557: logs.RetentionDays.SEVEN_YEARS,
-    2922: logs.RetentionDays.EIGHT_YEARS,
-    3288: logs.RetentionDays.NINE_YEARS,
-    3653: logs.RetentionDays.TEN_YEARS,
-}
-
 #: AWS::EC2::FlowLog ``DestinationOptions`` of the archive: Parquet, Hive-compatible S3 prefixes,
 #: one partition per hour (CloudFormation spells the keys in PascalCase; all three are required).
 ARCHIVE_DESTINATION_OPTIONS = {"FileFormat": "parquet", "HiveCompatiblePartitions": True, "PerHourPartition": True}
-
-_INTERVALS = {
-    60: ec2.FlowLogMaxAggregationInterval.ONE_MINUTE,
-    600: ec2.FlowLogMaxAggregationInterval.TEN_MINUTES,
-}
 
 
 class VpcFlowLog(Construct):
     """Log a VPC's traffic to an encrypted, retention-bound CloudWatch Logs log group.
 
-    Defaults: traffic type ``ALL``, aggregation interval 600 s, 365-day retention, the AWS default
-    record format, and ``RemovalPolicy.RETAIN`` for the log group and key. Invalid settings raise
-    ``ConfigError`` before any child construct exists.
+    Props, with their defaults:
+    - ``traffic_type``: which traffic to record. @default ``ec2.FlowLogTrafficType.ALL``
+    - ``max_aggregation_interval``: @default ``ec2.FlowLogMaxAggregationInterval.TEN_MINUTES``
+    - ``retention``: how long the log group keeps records. @default ``logs.RetentionDays.ONE_YEAR``
+    - ``log_format``: a custom ``LogFormat`` string. @default None (AWS's version-2 record)
+    - ``removal_policy`` of the log group and key. @default ``RemovalPolicy.RETAIN``
+    - ``role_name``, ``key_alias``: @default None (generated names, no alias)
+    - ``archive_bucket``: @default None (no archive flow log)
 
     With ``archive_bucket``, a second flow log writes the same records (same traffic type, interval
     and format) to that bucket as hourly, Hive-partitioned Parquet; the bucket must already allow
@@ -100,23 +73,15 @@ class VpcFlowLog(Construct):
         *,
         vpc: ec2.IVpc,
         log_group_name: str,
-        traffic_type: str = "ALL",
-        max_aggregation_interval: int = 600,
-        retention_days: int = 365,
+        traffic_type: ec2.FlowLogTrafficType = ec2.FlowLogTrafficType.ALL,
+        max_aggregation_interval: ec2.FlowLogMaxAggregationInterval = ec2.FlowLogMaxAggregationInterval.TEN_MINUTES,
+        retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         log_format: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         role_name: str | None = None,
         key_alias: str | None = None,
         archive_bucket: s3.IBucket | None = None,
     ) -> None:
-        problems = flow_log_problems(
-            traffic_type=traffic_type,
-            max_aggregation_interval=max_aggregation_interval,
-            retention_days=retention_days,
-            log_format=log_format,
-        )
-        if problems:
-            raise ConfigError(problems)
         super().__init__(scope, id_)
 
         # The name is fixed up front so the key policy can scope CloudWatch Logs to this group
@@ -143,7 +108,7 @@ class VpcFlowLog(Construct):
             "LogGroup",
             log_group_name=log_group_name,
             encryption_key=self.key,
-            retention=RETENTION_BY_DAYS[retention_days],
+            retention=retention,
             removal_policy=removal_policy,
         )
 
@@ -178,8 +143,8 @@ class VpcFlowLog(Construct):
             resource_type=ec2.FlowLogResourceType.from_vpc(vpc),
             # without_policy_updates: the L2 destination would otherwise add an inline policy.
             destination=ec2.FlowLogDestination.to_cloud_watch_logs(self.log_group, self.role.without_policy_updates()),
-            traffic_type=ec2.FlowLogTrafficType[traffic_type],
-            max_aggregation_interval=_INTERVALS[max_aggregation_interval],
+            traffic_type=traffic_type,
+            max_aggregation_interval=max_aggregation_interval,
             log_format=[ec2.LogFormat.custom(log_format)] if log_format else None,
         )
         self.flow_log.node.add_dependency(self.delivery_policy)
@@ -194,8 +159,8 @@ class VpcFlowLog(Construct):
         self,
         vpc: ec2.IVpc,
         bucket: s3.IBucket,
-        traffic_type: str,
-        max_aggregation_interval: int,
+        traffic_type: ec2.FlowLogTrafficType,
+        max_aggregation_interval: ec2.FlowLogMaxAggregationInterval,
         log_format: str | None,
     ) -> ec2.FlowLog:
         """The same records to S3: Parquet, Hive-compatible paths, one partition per hour."""
@@ -204,8 +169,8 @@ class VpcFlowLog(Construct):
             "ArchiveFlowLog",
             resource_type=ec2.FlowLogResourceType.from_vpc(vpc),
             destination=ec2.FlowLogDestination.to_s3(bucket),
-            traffic_type=ec2.FlowLogTrafficType[traffic_type],
-            max_aggregation_interval=_INTERVALS[max_aggregation_interval],
+            traffic_type=traffic_type,
+            max_aggregation_interval=max_aggregation_interval,
             log_format=[ec2.LogFormat.custom(log_format)] if log_format else None,
         )
         # Set on the L1: aws-cdk-lib writes these keys in camelCase (fileFormat, ...), which the

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from tap_vpc.errors import ConfigProblem
+from tap_vpc.network.service_names import interface_services
 from tap_vpc.segmentation.acl_plan import acl_plan, rule_counts
 from tap_vpc.segmentation.reachability.matrix import MatrixRuleError, parse_rule
 from tap_vpc.settings import limits
-from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig, key_of
+from tap_vpc.vocabulary import did_you_mean
 
 _SERVICE = re.compile(r"^[a-z0-9]+([.-][a-z0-9]+)*$")
 
@@ -25,7 +27,7 @@ def check_segmentation(config: TapVpcConfig) -> list[ConfigProblem]:
 
 def check_data_tier_ports(config: TapVpcConfig) -> list[ConfigProblem]:
     """TCP ports 1-65535, each once, at least one when the data tier exists."""
-    ports, key = config.data_tier_ports, "dataTierPorts"
+    ports, key = config.data_tier_ports, key_of("data_tier_ports")
     problems = [ConfigProblem(key, port, "must be a TCP port, 1-65535.") for port in ports if not 1 <= port <= 65535]
     if len(set(ports)) != len(ports):
         problems.append(ConfigProblem(key, list(ports), "lists a port twice."))
@@ -36,7 +38,7 @@ def check_data_tier_ports(config: TapVpcConfig) -> list[ConfigProblem]:
 
 def check_interface_endpoints(config: TapVpcConfig) -> list[ConfigProblem]:
     """Service names (``kms``, ``ecr.api``), each once, within the per-VPC quota, not a gateway service."""
-    services, key = config.interface_endpoints, "interfaceEndpoints"
+    services, key = config.interface_endpoints, key_of("interface_endpoints")
     problems = [
         ConfigProblem(key, service, "must be a service name such as kms, sts or ecr.api (lower case, dots).")
         for service in services
@@ -46,6 +48,18 @@ def check_interface_endpoints(config: TapVpcConfig) -> list[ConfigProblem]:
         ConfigProblem(key, service, f"is served by the {service} gateway endpoint the VPC already has.")
         for service in services
         if service in limits.GATEWAY_ENDPOINT_SERVICES
+    ]
+    known = interface_services()
+    problems += [
+        ConfigProblem(
+            key,
+            service,
+            f"is not an interface endpoint service that aws-cdk-lib's InterfaceVpcEndpointAwsService knows"
+            f"{did_you_mean(service, known) or ''}; CloudFormation would refuse it at deploy "
+            "(tap_vpc/network/interface_services.txt lists them).",
+        )
+        for service in services
+        if _SERVICE.match(service) and service not in limits.GATEWAY_ENDPOINT_SERVICES and service not in known
     ]
     if len(set(services)) != len(services):
         problems.append(
@@ -70,12 +84,12 @@ def check_reachability_matrix(config: TapVpcConfig) -> list[ConfigProblem]:
         try:
             rule = parse_rule(text, config.data_tier_ports)
         except MatrixRuleError as error:
-            problems.append(ConfigProblem("reachabilityMatrix", text, str(error)))
+            problems.append(ConfigProblem(key_of("reachability_matrix"), text, str(error)))
             continue
         if (rule.source, rule.destination, rule.ports) in seen:
             problems.append(
                 ConfigProblem(
-                    "reachabilityMatrix", text, "repeats the source, destination and ports of an earlier rule."
+                    key_of("reachability_matrix"), text, "repeats the source, destination and ports of an earlier rule."
                 )
             )
         seen.add((rule.source, rule.destination, rule.ports))
@@ -85,13 +99,13 @@ def check_reachability_matrix(config: TapVpcConfig) -> list[ConfigProblem]:
 def check_acl_quota(config: TapVpcConfig) -> list[ConfigProblem]:
     """Each tier's NACL within the default quota of rules per direction, counted as AWS counts them."""
     problems = []
-    causes = {"Public": "httpsIngressCidrs", "Isolated": "dataTierPorts"}
+    causes = {"Public": key_of("https_ingress_cidrs"), "Isolated": key_of("data_tier_ports")}
     for tier, rules in acl_plan(config).items():
         for direction, count in zip(("inbound", "outbound"), rule_counts(rules), strict=True):
             if count > limits.NACL_RULES_PER_DIRECTION:
                 problems.append(
                     ConfigProblem(
-                        causes.get(tier, "isolatedSubnetCidrs"),
+                        causes.get(tier, key_of("isolated_subnet_cidrs")),
                         count,
                         f"the {tier} network ACL needs {count} {direction} rules; AWS allows "
                         f"{limits.NACL_RULES_PER_DIRECTION} per direction by default (Amazon VPC quotas, "

@@ -8,18 +8,6 @@ from __future__ import annotations
 
 from tap_vpc.flow_logs.fields import FIELDS_BY_NAME
 
-#: AWS::EC2::FlowLog MaxAggregationInterval accepts only these values (seconds).
-FLOW_LOG_AGGREGATION_INTERVALS: tuple[int, ...] = (60, 600)
-
-#: AWS::EC2::FlowLog TrafficType.
-FLOW_LOG_TRAFFIC_TYPES: tuple[str, ...] = ("ACCEPT", "ALL", "REJECT")
-
-#: AWS::Logs::LogGroup RetentionInDays accepts only these values (days).
-LOG_RETENTION_DAYS: tuple[int, ...] = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
-    1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
-
 #: AWS Control Tower CT.CLOUDWATCH.PR.2: "Require an Amazon CloudWatch log group to be retained for
 #: at least one year" (cfn-guard rule cloudwatch_log_group_retention_period_check). PCI DSS 10.5.1
 #: asks for the same. Organisations enable it as a CloudFormation hook, so shorter fails at deploy.
@@ -34,9 +22,6 @@ MAX_PREFIX_LENGTH = 28
 
 #: Addresses AWS reserves in every subnet (network, router, DNS, future use, broadcast).
 RESERVED_ADDRESSES_PER_SUBNET = 5
-
-#: TAP VPC spreads each tier over 1 to 3 AZs.
-MAX_AZ_COUNT = 3
 
 #: AZ IDs of each supported region (partition ``aws``). AZ IDs name the same physical zone in every
 #: account, unlike AZ names, which AWS maps to zones per account.
@@ -131,7 +116,6 @@ TAG_VALUE_MAX = 256
 #: objects with Object Lock", https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html).
 #: The default retention of a bucket is given in days, so 100 years is 36,500 days.
 OBJECT_LOCK_RETENTION_MAX_DAYS = 36_500
-OBJECT_LOCK_MODES: tuple[str, ...] = ("GOVERNANCE", "COMPLIANCE")
 #: PCI DSS v4.0 10.5.1: retain audit-log history for at least 12 months. Enforced on the archive
 #: wherever data is retained (``retainData``, the prod profile).
 ARCHIVE_RETENTION_MIN_DAYS = 365

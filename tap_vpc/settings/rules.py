@@ -6,23 +6,23 @@ Each ``check_*`` function is a pure rule over the config and returns the problem
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from typing import Any
 
 from tap_vpc.errors import ConfigError, ConfigProblem
 from tap_vpc.exports.outputs import longest_output_key
 from tap_vpc.flow_logs.archive_rules import check_archive
 from tap_vpc.segmentation.rules import check_segmentation
 from tap_vpc.settings import limits
-from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.settings.config import TapVpcConfig, declaration_of, key_of
+from tap_vpc.vocabulary import SUFFIX_PATTERN, did_you_mean
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-_SUFFIX_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 _ACCOUNT_PATTERN = re.compile(r"^[0-9]{12}$")
 _FLOW_LOG_TOKEN = re.compile(r"^\$\{([a-z0-9-]+)\}$")
 
@@ -41,32 +41,20 @@ def config_problems(config: TapVpcConfig) -> list[ConfigProblem]:
 
 
 def check_flow_log(config: TapVpcConfig) -> list[ConfigProblem]:
-    """All flow-log settings, checked by ``flow_log_problems``."""
-    return flow_log_problems(
-        traffic_type=config.flow_log_traffic_type,
-        max_aggregation_interval=config.flow_log_max_aggregation_interval,
-        retention_days=config.flow_log_retention_days,
-        log_format=config.flow_log_format,
-    )
-
-
-def flow_log_problems(
-    *, traffic_type: str, max_aggregation_interval: int, retention_days: int, log_format: str | None
-) -> list[ConfigProblem]:
-    """Check flow-log settings against AWS limits; shared by the config and ``VpcFlowLog``."""
+    """All flow-log settings against AWS's limits: traffic type, interval, retention and record format."""
     return [
-        *check_flow_log_traffic_type(traffic_type),
-        *check_flow_log_aggregation_interval(max_aggregation_interval),
-        *check_flow_log_retention(retention_days),
-        *check_flow_log_format(log_format),
+        *check_flow_log_traffic_type(config.flow_log_traffic_type),
+        *check_flow_log_aggregation_interval(config.flow_log_max_aggregation_interval),
+        *check_flow_log_retention(config.flow_log_retention_days),
+        *check_flow_log_format(config.flow_log_format),
     ]
 
 
 def check_flow_log_aggregation_interval(interval: int) -> list[ConfigProblem]:
     """AWS accepts 60 or 600 seconds only; 300 is the historical failure."""
     return problem_if(
-        interval not in limits.FLOW_LOG_AGGREGATION_INTERVALS,
-        "flowLogMaxAggregationInterval",
+        interval not in _limit("flow_log_max_aggregation_interval"),
+        key_of("flow_log_max_aggregation_interval"),
         interval,
         "AWS::EC2::FlowLog MaxAggregationInterval must be 60 or 600 (seconds); "
         "CloudFormation rejects any other value at deploy time.",
@@ -76,28 +64,29 @@ def check_flow_log_aggregation_interval(interval: int) -> list[ConfigProblem]:
 def check_flow_log_traffic_type(traffic_type: str) -> list[ConfigProblem]:
     """Traffic type must be ACCEPT, ALL or REJECT."""
     return problem_if(
-        traffic_type not in limits.FLOW_LOG_TRAFFIC_TYPES,
-        "flowLogTrafficType",
+        traffic_type not in _limit("flow_log_traffic_type"),
+        key_of("flow_log_traffic_type"),
         traffic_type,
-        "must be one of " + ", ".join(limits.FLOW_LOG_TRAFFIC_TYPES) + ".",
+        "must be one of " + ", ".join(_limit("flow_log_traffic_type")) + ".",
     )
 
 
 def check_flow_log_retention(retention_days: int) -> list[ConfigProblem]:
     """Retention must be a value CloudWatch Logs accepts, and at least a year (CT.CLOUDWATCH.PR.2)."""
-    allowed = ", ".join(str(days) for days in limits.LOG_RETENTION_DAYS if days >= limits.LOG_RETENTION_MIN_DAYS)
-    if retention_days in limits.LOG_RETENTION_DAYS and retention_days < limits.LOG_RETENTION_MIN_DAYS:
+    accepted = _limit("flow_log_retention_days")
+    allowed = ", ".join(str(days) for days in accepted if days >= limits.LOG_RETENTION_MIN_DAYS)
+    if retention_days in accepted and retention_days < limits.LOG_RETENTION_MIN_DAYS:
         return [
             ConfigProblem(
-                "flowLogRetentionDays",
+                key_of("flow_log_retention_days"),
                 retention_days,
                 f"AWS Control Tower's CT.CLOUDWATCH.PR.2 requires at least {limits.LOG_RETENTION_MIN_DAYS} days, and "
                 f"accounts that enable it as a hook refuse the deploy. Use one of: {allowed}.",
             )
         ]
     return problem_if(
-        retention_days not in limits.LOG_RETENTION_DAYS,
-        "flowLogRetentionDays",
+        retention_days not in accepted,
+        key_of("flow_log_retention_days"),
         retention_days,
         f"CloudWatch Logs accepts only these retention periods (days), and CT.CLOUDWATCH.PR.2 at least "
         f"{limits.LOG_RETENTION_MIN_DAYS}: {allowed}.",
@@ -108,7 +97,7 @@ def check_flow_log_format(log_format: str | None) -> list[ConfigProblem]:
     """A custom format is ``${field}`` tokens joined by single spaces, with known fields only."""
     if log_format is None:
         return []
-    key = "flowLogFormat"
+    key = key_of("flow_log_format")
     if not log_format.strip():
         return [ConfigProblem(key, log_format, "must name at least one field, e.g. '${srcaddr}'.")]
     if log_format != log_format.strip() or "  " in log_format or re.search(r"\s", log_format.replace(" ", "")):
@@ -130,28 +119,28 @@ def check_flow_log_format(log_format: str | None) -> list[ConfigProblem]:
         if match is None:
             problems.append(ConfigProblem(key, log_format, f"token {token!r} is not of the form '${{field}}'."))
         elif match.group(1) not in limits.FLOW_LOG_FIELDS:
-            hint = suggestion(match.group(1), limits.FLOW_LOG_FIELDS)
+            hint = did_you_mean(match.group(1), limits.FLOW_LOG_FIELDS)
             problems.append(ConfigProblem(key, log_format, f"unknown field {match.group(1)!r}{hint}."))
     return problems
 
 
 def check_vpc_cidr(config: TapVpcConfig) -> list[ConfigProblem]:
     """The VPC CIDR is an IPv4 network from /16 to /28, clear of the ranges in ``limits.VPC_CIDR_REFUSED``."""
-    network, problem = parse_network("vpcCidr", config.vpc_cidr)
+    network, problem = parse_network(key_of("vpc_cidr"), config.vpc_cidr)
     if problem:
         return [problem]
     assert network is not None
-    problems = prefix_problems("vpcCidr", network)
+    problems = prefix_problems(key_of("vpc_cidr"), network)
     if network.version == 4:
         for refused, reason in limits.VPC_CIDR_REFUSED.items():
             if network.overlaps(ipaddress.IPv4Network(refused)):
-                problems.append(ConfigProblem("vpcCidr", config.vpc_cidr, f"overlaps {refused}: {reason}."))
+                problems.append(ConfigProblem(key_of("vpc_cidr"), config.vpc_cidr, f"overlaps {refused}: {reason}."))
     return problems
 
 
 def check_subnet_cidrs(config: TapVpcConfig) -> list[ConfigProblem]:
     """Subnets: well-formed, /16 to /28, inside the VPC, one per AZ per tier, no overlaps."""
-    vpc, _ = parse_network("vpcCidr", config.vpc_cidr)
+    vpc, _ = parse_network(key_of("vpc_cidr"), config.vpc_cidr)
     problems: list[ConfigProblem] = []
     if vpc is not None and vpc.version != 4:
         vpc = None  # reported by check_vpc_cidr
@@ -163,7 +152,7 @@ def check_subnet_cidrs(config: TapVpcConfig) -> list[ConfigProblem]:
                 ConfigProblem(
                     key,
                     ",".join(cidrs),
-                    f"needs {expected} CIDRs (one per AZ, azCount={config.az_count}), got {len(cidrs)}.",
+                    f"needs {expected} CIDRs (one per AZ, {key_of('az_count')}={config.az_count}), got {len(cidrs)}.",
                 )
             )
         for cidr in cidrs:
@@ -188,17 +177,18 @@ def check_subnet_cidrs(config: TapVpcConfig) -> list[ConfigProblem]:
 
 def check_az_count(config: TapVpcConfig) -> list[ConfigProblem]:
     """1 to 3 AZs; without pinned AZ IDs, no more than accounts commonly see in the region."""
-    if not 1 <= config.az_count <= limits.MAX_AZ_COUNT:
-        return [ConfigProblem("azCount", config.az_count, f"must be 1 to {limits.MAX_AZ_COUNT}.")]
+    counts = _limit("az_count")
+    if config.az_count not in counts:
+        return [ConfigProblem(key_of("az_count"), config.az_count, f"must be {min(counts)} to {max(counts)}.")]
     visible = limits.AZS_COMMONLY_VISIBLE.get(config.region)
     if not config.availability_zone_ids and visible is not None and config.az_count > visible:
         return [
             ConfigProblem(
-                "azCount",
+                key_of("az_count"),
                 config.az_count,
                 f"many accounts see only {visible} AZs in {config.region}, so Fn::GetAZs cannot promise "
-                f"{config.az_count}. Pin availabilityZoneIds (a declared environment in cdk.json "
-                f"tapVpcEnvironments), or use azCount={visible}.",
+                f"{config.az_count}. Pin {key_of('availability_zone_ids')} (a declared environment in cdk.json "
+                f"tapVpcEnvironments), or use {key_of('az_count')}={visible}.",
             )
         ]
     return []
@@ -206,7 +196,7 @@ def check_az_count(config: TapVpcConfig) -> list[ConfigProblem]:
 
 def check_availability_zone_ids(config: TapVpcConfig) -> list[ConfigProblem]:
     """Pinned AZ IDs belong to the region, are distinct, and number exactly ``azCount``."""
-    key, zones = "availabilityZoneIds", config.availability_zone_ids
+    key, zones = key_of("availability_zone_ids"), config.availability_zone_ids
     if not zones:
         return []
     known = limits.AZ_IDS_BY_REGION.get(config.region, ())
@@ -219,23 +209,29 @@ def check_availability_zone_ids(config: TapVpcConfig) -> list[ConfigProblem]:
         problems.append(ConfigProblem(key, ",".join(zones), "lists an AZ twice; each tier needs distinct AZs."))
     if len(zones) != config.az_count:
         problems.append(
-            ConfigProblem(key, ",".join(zones), f"pins {len(zones)} AZs, but azCount is {config.az_count}.")
+            ConfigProblem(
+                key, ",".join(zones), f"pins {len(zones)} AZs, but {key_of('az_count')} is {config.az_count}."
+            )
         )
     return problems
 
 
 def check_nat_gateways(config: TapVpcConfig) -> list[ConfigProblem]:
     """1 to azCount NAT gateways: private subnets need egress; more than one per AZ is waste."""
-    key, count = "natGateways", config.nat_gateways
+    key, count = key_of("nat_gateways"), config.nat_gateways
     if count < 0 or count > config.az_count:
-        return [ConfigProblem(key, count, f"must be between 1 and azCount ({config.az_count}): one per AZ at most.")]
+        return [
+            ConfigProblem(
+                key, count, f"must be between 1 and {key_of('az_count')} ({config.az_count}): one per AZ at most."
+            )
+        ]
     if count == 0 and config.private_subnet_cidrs:
         return [
             ConfigProblem(
                 key,
                 count,
                 "the private subnets route to the internet through NAT gateways, so at least 1 is "
-                "needed. For subnets with no internet route, use isolatedSubnetCidrs instead.",
+                f"needed. For subnets with no internet route, use {key_of('data_tier')} instead.",
             )
         ]
     return []
@@ -243,7 +239,7 @@ def check_nat_gateways(config: TapVpcConfig) -> list[ConfigProblem]:
 
 def check_environment_suffix(config: TapVpcConfig) -> list[ConfigProblem]:
     """The suffix must make valid stack, export, log-group and IAM role names."""
-    key, suffix = "environmentSuffix", config.environment_suffix
+    key, suffix = key_of("environment_suffix"), config.environment_suffix
     if suffix and suffix.lower() != suffix:
         return [
             ConfigProblem(
@@ -261,7 +257,7 @@ def check_environment_suffix(config: TapVpcConfig) -> list[ConfigProblem]:
                 "must not contain '_': CloudFormation stack and export names allow only letters, digits and '-'.",
             )
         ]
-    if not _SUFFIX_PATTERN.fullmatch(suffix):
+    if not SUFFIX_PATTERN.fullmatch(suffix):
         return [
             ConfigProblem(key, suffix, "must be 1 or more of [a-z0-9-], starting and ending with a letter or digit.")
         ]
@@ -274,7 +270,7 @@ def check_https_ingress_cidrs(config: TapVpcConfig) -> list[ConfigProblem]:
     Each CIDR is one inbound rule; the default quota is 60 per security group, for IPv4 and IPv6
     rules separately.
     """
-    key = "httpsIngressCidrs"
+    key = key_of("https_ingress_cidrs")
     if not config.https_ingress_cidrs:
         return [ConfigProblem(key, "", "needs at least one CIDR, e.g. 0.0.0.0/0 or 10.0.0.0/8.")]
     problems = [
@@ -312,7 +308,7 @@ def check_tags(config: TapVpcConfig) -> list[ConfigProblem]:
     carried = len(set(tags) | set(limits.CDK_ADDED_TAG_KEYS))
     problems = problem_if(
         carried > limits.TAGS_MAX,
-        "tags",
+        key_of("tags"),
         f"{len(tags)} tags",
         f"a subnet would carry {carried} tags, and AWS allows at most {limits.TAGS_MAX} per resource: "
         f"Environment, Project, ManagedBy and yours, plus {', '.join(limits.CDK_ADDED_TAG_KEYS)} that the CDK adds.",
@@ -321,13 +317,15 @@ def check_tags(config: TapVpcConfig) -> list[ConfigProblem]:
         if not 1 <= len(tag_key) <= limits.TAG_KEY_MAX:
             problems.append(
                 ConfigProblem(
-                    "tags", tag_key, f"tag keys must be 1 to {limits.TAG_KEY_MAX} characters (got {len(tag_key)})."
+                    key_of("tags"),
+                    tag_key,
+                    f"tag keys must be 1 to {limits.TAG_KEY_MAX} characters (got {len(tag_key)}).",
                 )
             )
         if len(tag_value) > limits.TAG_VALUE_MAX:
             problems.append(
                 ConfigProblem(
-                    "tags",
+                    key_of("tags"),
                     f"{tag_key}={tag_value}",
                     f"tag values must be at most {limits.TAG_VALUE_MAX} characters (got {len(tag_value)}).",
                 )
@@ -336,14 +334,14 @@ def check_tags(config: TapVpcConfig) -> list[ConfigProblem]:
         if bad:
             problems.append(
                 ConfigProblem(
-                    "tags",
+                    key_of("tags"),
                     f"{tag_key}={tag_value}",
                     f"contains {''.join(bad)!r}; tags allow letters, digits, spaces and _ . : / = + - @ "
                     "(pattern ^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$).",
                 )
             )
         if tag_key.lower().startswith("aws:"):
-            problems.append(ConfigProblem("tags", tag_key, "the 'aws:' prefix is reserved for AWS."))
+            problems.append(ConfigProblem(key_of("tags"), tag_key, "the 'aws:' prefix is reserved for AWS."))
     return problems
 
 
@@ -359,7 +357,7 @@ def check_region(config: TapVpcConfig) -> list[ConfigProblem]:
         if region.startswith(prefix):
             return [
                 ConfigProblem(
-                    "region",
+                    key_of("region"),
                     region,
                     f"is in the {partition} partition, which TAP VPC does not support: its service principals "
                     "and ARNs differ from the aws partition's, and no template has been checked there.",
@@ -367,10 +365,10 @@ def check_region(config: TapVpcConfig) -> list[ConfigProblem]:
             ]
     if region in limits.AZ_IDS_BY_REGION:
         return []
-    hint = suggestion(region, limits.AZ_IDS_BY_REGION)
+    hint = did_you_mean(region, limits.AZ_IDS_BY_REGION)
     return [
         ConfigProblem(
-            "region",
+            key_of("region"),
             region,
             f"is not a supported region{hint} (supported: the aws-partition regions whose AZ IDs "
             "tap_vpc/settings/limits.py AZ_IDS_BY_REGION lists).",
@@ -382,7 +380,7 @@ def check_account(config: TapVpcConfig) -> list[ConfigProblem]:
     """The optional account is a 12-digit AWS account id."""
     return problem_if(
         config.account is not None and not _ACCOUNT_PATTERN.fullmatch(config.account),
-        "account",
+        key_of("account"),
         config.account,
         "must be a 12-digit AWS account id, or left out for an environment-agnostic template.",
     )
@@ -405,19 +403,32 @@ RULES: tuple[Callable[[TapVpcConfig], list[ConfigProblem]], ...] = (
 )
 
 
+def _limit(field_name: str) -> tuple[Any, ...]:
+    """The values AWS accepts for the setting of ``field_name``, from its declaration's ``AwsLimit``."""
+    limit = declaration_of(field_name).limit
+    assert limit is not None, f"{field_name} declares no AWS limit"
+    return limit.values
+
+
 def problem_if(condition: bool, key: str, value: object, allowed: str) -> list[ConfigProblem]:
     """Return ``[ConfigProblem(key, value, allowed)]`` when ``condition`` holds, else ``[]``."""
     return [ConfigProblem(key, value, allowed)] if condition else []
 
 
-def suggestion(word: str, candidates: Iterable[str]) -> str:
-    """Return ``"; did you mean 'x'?"`` for the closest candidate, or ``""`` when none is close."""
-    matches = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
-    return f"; did you mean {matches[0]!r}?" if matches else ""
-
-
 def parse_network(key: str, cidr: str) -> tuple[Network | None, ConfigProblem | None]:
-    """Parse ``cidr`` strictly; a host address with a mask (10.0.0.1/16) is a problem."""
+    """Parse ``cidr`` strictly: a mask is required, and a host address with a mask (10.0.0.1/16) is a problem.
+
+    Python reads ``10.0.0.1`` as a /32, but aws-cdk-lib's ``ec2.Peer`` and CloudFormation want the
+    mask written, so an address without one is refused here, at the settings edge.
+    """
+    if "/" not in cidr:
+        try:
+            network = ipaddress.ip_network(cidr)
+        except ValueError:
+            return None, ConfigProblem(key, cidr, "is not a valid CIDR block: write it as address/mask.")
+        return None, ConfigProblem(
+            key, cidr, f"has no mask; CIDR blocks are written address/mask, e.g. {network} for this one address."
+        )
     try:
         return ipaddress.ip_network(cidr, strict=True), None
     except ValueError as error:
@@ -443,9 +454,9 @@ def prefix_problems(key: str, network: Network) -> list[ConfigProblem]:
 def subnet_tiers(config: TapVpcConfig) -> list[tuple[str, tuple[str, ...], bool]]:
     """Return ``(context key, cidrs, optional)`` for the public, private and isolated tiers."""
     return [
-        ("publicSubnetCidrs", config.public_subnet_cidrs, False),
-        ("privateSubnetCidrs", config.private_subnet_cidrs, False),
-        ("isolatedSubnetCidrs", config.isolated_subnet_cidrs, True),
+        (key_of("public_subnet_cidrs"), config.public_subnet_cidrs, False),
+        (key_of("private_subnet_cidrs"), config.private_subnet_cidrs, False),
+        (key_of("isolated_subnet_cidrs"), config.isolated_subnet_cidrs, True),
     ]
 
 
@@ -467,7 +478,7 @@ def suffix_length_problems(config: TapVpcConfig) -> list[ConfigProblem]:
             fits = max_length - (len(name) - len(suffix))
             return [
                 ConfigProblem(
-                    "environmentSuffix",
+                    key_of("environment_suffix"),
                     suffix,
                     f"is {len(suffix)} characters; at most {fits} fit, because the {kind} "
                     f"{name.replace(suffix, '<suffix>')!r} must be at most {max_length} characters.",
