@@ -11,9 +11,9 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
 from aws_cdk.assertions import Match, Template
 
-from tap_vpc.errors import ConfigError
-from tap_vpc.flow_logs.flow_log import RETENTION_BY_DAYS, VpcFlowLog
-from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.flow_logs.flow_log import VpcFlowLog
+from tap_vpc.settings.config import TapVpcConfig, cdk_member, declaration_of
+from tap_vpc.settings.rules import config_problems
 from tests.template_helpers import resources_of
 from tools.project import synthesize
 
@@ -43,8 +43,6 @@ LOG_RETENTION_DAYS = [
     3653,
 ]
 
-#: What CT.CLOUDWATCH.PR.2 (a year at least) leaves of them.
-YEAR_OR_MORE = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
 
 LOG_GROUP_ARN = {
     "Fn::Join": [
@@ -208,42 +206,82 @@ def test_custom_format_and_one_minute_interval() -> None:
     )
 
 
-def test_every_allowed_retention_maps_to_the_same_number_of_days() -> None:
-    assert sorted(RETENTION_BY_DAYS) == sorted(LOG_RETENTION_DAYS)
+def test_the_retention_setting_accepts_what_cloudwatch_logs_accepts() -> None:
+    declared = declaration_of("flow_log_retention_days")
+    assert declared.key == "flowLogRetentionDays"
+    assert declared.limit is not None
+    assert list(declared.limit.values) == LOG_RETENTION_DAYS
+    assert "AWS::Logs::LogGroup" in declared.limit.source
+
+
+def test_every_retention_value_becomes_the_same_number_of_days_in_the_template() -> None:
+    # Each value's aws-cdk-lib member, as the stack converts it, written back by the real L2 LogGroup.
     stack = Stack(App(), "RetentionProbe")
     vpc = ec2.Vpc(stack, "Vpc", nat_gateways=0, subnet_configuration=[])
-    for days in YEAR_OR_MORE:
-        VpcFlowLog(stack, f"Log{days}", vpc=vpc, log_group_name=f"/probe/{days}", retention_days=days)
+    for days in LOG_RETENTION_DAYS:
+        retention = logs.RetentionDays[cdk_member("flow_log_retention_days", days)]
+        VpcFlowLog(stack, f"Log{days}", vpc=vpc, log_group_name=f"/probe/{days}", retention=retention)
     groups = resources_of(Template.from_stack(stack).to_json(), "AWS::Logs::LogGroup").values()
-    assert sorted(group["Properties"]["RetentionInDays"] for group in groups) == YEAR_OR_MORE
+    assert sorted(group["Properties"]["RetentionInDays"] for group in groups) == LOG_RETENTION_DAYS
 
 
-@pytest.mark.parametrize("days", [1, 7, 30, 180])
-def test_less_than_a_year_is_refused_by_the_construct_too(days: int) -> None:
-    vpc = ec2.Vpc(Stack(App(), "ShortRetention"), "Vpc", nat_gateways=0, subnet_configuration=[])
-    with pytest.raises(ConfigError, match=r"CT\.CLOUDWATCH\.PR\.2 requires at least 365 days"):
-        VpcFlowLog(vpc, "Log", vpc=vpc, log_group_name="/probe/short", retention_days=days)
+@pytest.mark.parametrize(
+    ("field_name", "value", "expected"),
+    [
+        ("flow_log_max_aggregation_interval", 60, 60),
+        ("flow_log_max_aggregation_interval", 600, 600),
+        ("flow_log_traffic_type", "ACCEPT", "ACCEPT"),
+        ("flow_log_traffic_type", "REJECT", "REJECT"),
+    ],
+)
+def test_interval_and_traffic_type_members_write_the_values_aws_documents(
+    field_name: str, value: object, expected: object
+) -> None:
+    stack = Stack(App(), "EnumProbe")
+    vpc = ec2.Vpc(stack, "Vpc", nat_gateways=0, subnet_configuration=[])
+    if field_name == "flow_log_traffic_type":
+        kwargs: dict[str, Any] = {"traffic_type": ec2.FlowLogTrafficType[cdk_member(field_name, value)]}
+        property_name = "TrafficType"
+    else:
+        kwargs = {"max_aggregation_interval": ec2.FlowLogMaxAggregationInterval[cdk_member(field_name, value)]}
+        property_name = "MaxAggregationInterval"
+    VpcFlowLog(stack, "FlowLog", vpc=vpc, log_group_name="/probe", **kwargs)
+    Template.from_stack(stack).has_resource_properties("AWS::EC2::FlowLog", {property_name: expected})
 
 
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        (
-            {"max_aggregation_interval": 300},
-            "flowLogMaxAggregationInterval = 300: AWS::EC2::FlowLog MaxAggregationInterval must be 60 or 600",
-        ),
-        ({"traffic_type": "SOME"}, "flowLogTrafficType = 'SOME': must be one of ACCEPT, ALL, REJECT"),
-        ({"retention_days": 366}, "flowLogRetentionDays = 366"),
-        ({"log_format": "${srcaddr}  ${dstaddr}"}, "separated by single spaces"),
+        ({"max_aggregation_interval": 300}, "max_aggregation_interval must be one of"),
+        ({"traffic_type": "ALL"}, "traffic_type must be one of"),
+        ({"retention": 366}, "retention must be one of"),
     ],
 )
-def test_invalid_settings_fail_before_any_resource_is_built(kwargs: dict[str, Any], fragment: str) -> None:
+def test_the_construct_on_its_own_takes_only_cdk_enums(kwargs: dict[str, Any], fragment: str) -> None:
+    # Validation happens once, at the settings edge; used on its own, CDK's enum typing stops bad values.
     stack = Stack(App(), "Probe")
     vpc = ec2.Vpc(stack, "Vpc", nat_gateways=0, subnet_configuration=[])
-    with pytest.raises(ConfigError, match=None) as caught:
+    with pytest.raises(TypeError, match=fragment):
         VpcFlowLog(stack, "FlowLog", vpc=vpc, log_group_name="/probe", removal_policy=RemovalPolicy.DESTROY, **kwargs)
-    assert fragment in str(caught.value)
-    assert stack.node.try_find_child("FlowLog") is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        (
+            {"flow_log_max_aggregation_interval": 300},
+            "flowLogMaxAggregationInterval = 300: AWS::EC2::FlowLog MaxAggregationInterval must be 60 or 600",
+        ),
+        ({"flow_log_traffic_type": "SOME"}, "flowLogTrafficType = 'SOME': must be one of ACCEPT, ALL, REJECT"),
+        ({"flow_log_retention_days": 366}, "flowLogRetentionDays = 366"),
+        ({"flow_log_retention_days": 30}, "CT.CLOUDWATCH.PR.2 requires at least 365 days"),
+        ({"flow_log_format": "${srcaddr}  ${dstaddr}"}, "separated by single spaces"),
+    ],
+)
+def test_the_settings_edge_refuses_what_aws_would(overrides: dict[str, Any], fragment: str) -> None:
+    rendered = [problem.render() for problem in config_problems(TapVpcConfig(**overrides))]
+    assert len(rendered) == 1
+    assert fragment in rendered[0]
 
 
 def test_construct_exposes_its_parts() -> None:

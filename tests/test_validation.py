@@ -94,7 +94,7 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "nat-zero",
         {"nat_gateways": 0},
-        "natGateways = 0: the private subnets route to the internet through NAT gateways, so at least 1 is needed. For subnets with no internet route, use isolatedSubnetCidrs instead.",
+        "natGateways = 0: the private subnets route to the internet through NAT gateways, so at least 1 is needed. For subnets with no internet route, use dataTier instead.",
     ),
     ("suffix-upper", {"environment_suffix": "Prod"}, "environmentSuffix = 'Prod': must be lowercase"),
     (

@@ -28,9 +28,10 @@ EPHEMERAL_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 #: The settings a declaration fixes, by config field, under the settings' own context keys.
-ACCOUNT, REGION, AZ_IDS, VPC_CIDR = (
-    key_of(name) for name in ("account", "region", "availability_zone_ids", "vpc_cidr")
-)
+ACCOUNT = key_of("account")
+REGION = key_of("region")
+AZ_IDS = key_of("availability_zone_ids")
+VPC_CIDR = key_of("vpc_cidr")
 #: Keys of one declaration; each is required.
 DECLARATION_KEYS = (ACCOUNT, REGION, AZ_IDS)
 #: Optional keys: the VPC CIDR (subnets then follow ``cidr_layout``), the routable group, the deploy

@@ -8,8 +8,7 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from tap_vpc.network.tier_marks import mark_tier
-
-HTTPS = 443
+from tap_vpc.vocabulary import HTTPS
 
 
 def build_data_security_group(

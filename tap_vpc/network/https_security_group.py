@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
 from tap_vpc.network.tier_marks import mark_tier
-
-HTTPS_PORT = 443
+from tap_vpc.vocabulary import HTTPS, is_ipv4
 
 
 def build_https_security_group(scope: Construct, vpc: ec2.IVpc, ingress_cidrs: Sequence[str]) -> ec2.SecurityGroup:
@@ -23,7 +21,7 @@ def build_https_security_group(scope: Construct, vpc: ec2.IVpc, ingress_cidrs: S
         allow_all_outbound=True,
     )
     for cidr in ingress_cidrs:
-        peer = ec2.Peer.ipv4(cidr) if ipaddress.ip_network(cidr).version == 4 else ec2.Peer.ipv6(cidr)
-        group.add_ingress_rule(peer, ec2.Port.tcp(HTTPS_PORT), f"HTTPS from {cidr}")
+        peer = ec2.Peer.ipv4(cidr) if is_ipv4(cidr) else ec2.Peer.ipv6(cidr)
+        group.add_ingress_rule(peer, ec2.Port.tcp(HTTPS), f"HTTPS from {cidr}")
     mark_tier(group, "public")
     return group

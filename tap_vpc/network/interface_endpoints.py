@@ -15,8 +15,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from tap_vpc.network.tier_marks import mark_tier
-
-HTTPS = 443
+from tap_vpc.vocabulary import HTTPS
 
 #: Services whose calls often name no resource, or name one that AWS owns (STS's GetCallerIdentity
 #: and AssumeRole into partner accounts; SSM's public parameters under /aws/service/): the policy

@@ -7,10 +7,11 @@ from constructs import Construct
 
 from tap_vpc.network.exact_cidr_plan import ExactCidrPlan
 from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.vocabulary import Tier
 
-PUBLIC_TIER = "Public"
-PRIVATE_TIER = "Private"
-ISOLATED_TIER = "Isolated"
+PUBLIC_TIER = Tier.PUBLIC.subnet_group
+PRIVATE_TIER = Tier.PRIVATE.subnet_group
+ISOLATED_TIER = Tier.DATA.subnet_group
 
 
 def subnet_configurations(config: TapVpcConfig) -> list[ec2.SubnetConfiguration]:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.vocabulary import HTTPS, Tier
 
 #: Ports a client picks for its side of a connection; NAT gateways and Lambda use 1024-65535, so a
 #: NACL that carries replies admits that range (Amazon VPC User Guide, "Network ACLs", "Ephemeral ports").
@@ -18,7 +19,6 @@ EPHEMERAL = (1024, 65535)
 #: organisations) refuses an inbound entry from 0.0.0.0/0 whose range includes 22 or 3389. The cost:
 #: a NAT translation that lands on port 3389 loses its reply (about 1 in 64,512 connections).
 EPHEMERAL_FROM_ANYWHERE = ((1024, 3388), (3390, 65535))
-HTTPS = 443
 ANYWHERE = "0.0.0.0/0"
 
 
@@ -109,9 +109,9 @@ def data_rules(config: TapVpcConfig) -> list[AclRule]:
 
 def acl_plan(config: TapVpcConfig) -> dict[str, list[AclRule]]:
     """Tier name (Public, Private, Isolated) -> its rules; the Isolated tier only when it has CIDRs."""
-    plan = {"Public": public_rules(config), "Private": private_rules(config)}
+    plan = {Tier.PUBLIC.subnet_group: public_rules(config), Tier.PRIVATE.subnet_group: private_rules(config)}
     if config.isolated_subnet_cidrs:
-        plan["Isolated"] = data_rules(config)
+        plan[Tier.DATA.subnet_group] = data_rules(config)
     return plan
 
 

@@ -13,6 +13,7 @@ from constructs import Construct
 
 from tap_vpc.segmentation.acl_plan import AclRule, acl_plan
 from tap_vpc.settings.config import TapVpcConfig
+from tap_vpc.vocabulary import Tier
 
 
 class TierNetworkAcls(Construct):
@@ -23,7 +24,11 @@ class TierNetworkAcls(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, vpc: ec2.Vpc, config: TapVpcConfig) -> None:
         super().__init__(scope, id_)
-        subnets = {"Public": vpc.public_subnets, "Private": vpc.private_subnets, "Isolated": vpc.isolated_subnets}
+        subnets = {
+            Tier.PUBLIC.subnet_group: vpc.public_subnets,
+            Tier.PRIVATE.subnet_group: vpc.private_subnets,
+            Tier.DATA.subnet_group: vpc.isolated_subnets,
+        }
         self.acls: dict[str, ec2.NetworkAcl] = {}
         for tier, rules in acl_plan(config).items():
             acl = ec2.NetworkAcl(

@@ -10,7 +10,7 @@ from tap_vpc.segmentation.acl_plan import acl_plan, rule_counts
 from tap_vpc.segmentation.reachability.matrix import MatrixRuleError, parse_rule
 from tap_vpc.settings import limits
 from tap_vpc.settings.config import TapVpcConfig, key_of
-from tap_vpc.vocabulary import did_you_mean
+from tap_vpc.vocabulary import Tier, did_you_mean
 
 _SERVICE = re.compile(r"^[a-z0-9]+([.-][a-z0-9]+)*$")
 
@@ -99,7 +99,10 @@ def check_reachability_matrix(config: TapVpcConfig) -> list[ConfigProblem]:
 def check_acl_quota(config: TapVpcConfig) -> list[ConfigProblem]:
     """Each tier's NACL within the default quota of rules per direction, counted as AWS counts them."""
     problems = []
-    causes = {"Public": key_of("https_ingress_cidrs"), "Isolated": key_of("data_tier_ports")}
+    causes = {
+        Tier.PUBLIC.subnet_group: key_of("https_ingress_cidrs"),
+        Tier.DATA.subnet_group: key_of("data_tier_ports"),
+    }
     for tier, rules in acl_plan(config).items():
         for direction, count in zip(("inbound", "outbound"), rule_counts(rules), strict=True):
             if count > limits.NACL_RULES_PER_DIRECTION:

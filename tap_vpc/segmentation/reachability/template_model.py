@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tap_vpc.segmentation.reachability.addresses import EVERYWHERE, AddressSet, networks
+from tap_vpc.vocabulary import Tier
 
 #: Resource metadata key naming the zone a security group guards (public, data, endpoints).
 TIER_METADATA = "TapVpc::Tier"
 #: Template metadata key holding the matrix and the data-tier ports the checker applies.
 SEGMENTATION_METADATA = "TapVpc::Segmentation"
 #: The L2 Vpc's subnet group names, as the matrix's tiers.
-TIER_OF_SUBNET_GROUP = {"Public": "public", "Private": "private", "Isolated": "data"}
+TIER_OF_SUBNET_GROUP = {tier.subnet_group: tier.value for tier in Tier}
 
 _PROTOCOLS = {"-1": "all", "6": "tcp", "tcp": "tcp", "17": "udp", "udp": "udp", "1": "icmp", "icmp": "icmp"}
 
