@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import App, Environment, Fn, RemovalPolicy, Stack, Tags
+from aws_cdk import App, Duration, Environment, Fn, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from tap_vpc.compliance import acknowledgements
@@ -58,9 +59,11 @@ class TapVpcStack(Stack):
             FlowLogArchive(
                 self,
                 "FlowLogArchive",
-                retention_days=config.archive_retention_days,
-                transition_days=config.archive_transition_days,
-                object_lock_mode=config.archive_object_lock_mode,
+                retention=Duration.days(config.archive_retention_days),
+                transition_after=Duration.days(config.archive_transition_days),
+                object_lock_mode=s3.ObjectLockMode[
+                    cdk_member("archive_object_lock_mode", config.archive_object_lock_mode)
+                ],
                 removal_policy=removal_policy,
                 key_alias=config.archive_key_alias,
             )

@@ -43,9 +43,8 @@ DELIVERY_PREFIX = "AWSLogs/"
 SERVER_ACCESS_LOGS_USE_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 
 
-def _object_lock(mode: str, days: int) -> s3.ObjectLockRetention:
-    duration = Duration.days(days)
-    if mode == "COMPLIANCE":
+def _object_lock(mode: s3.ObjectLockMode, duration: Duration) -> s3.ObjectLockRetention:
+    if mode == s3.ObjectLockMode.COMPLIANCE:
         return s3.ObjectLockRetention.compliance(duration)
     return s3.ObjectLockRetention.governance(duration)
 
@@ -64,12 +63,18 @@ def _send_events_to_eventbridge(bucket: s3.Bucket) -> None:
 
 
 class FlowLogArchive(Construct):
-    """The archive buckets and key. Settings must already be valid (``flow_logs.archive_rules`` checks them).
+    """The archive buckets and key, with Object Lock, lifecycle and server access logs.
 
-    Defaults: 365-day Object Lock retention and expiry in compliance mode, Glacier Instant
-    Retrieval after 90 days, ``RemovalPolicy.RETAIN``. With ``RemovalPolicy.DESTROY`` the buckets
-    are deleted with the stack only once empty (the README says how to empty them); no Lambda
-    empties them, because Object Lock would refuse it anyway.
+    Props, with their defaults:
+    - ``retention``: how long objects are locked, then kept before they expire. @default 365 days
+    - ``transition_after``: when objects move to Glacier Instant Retrieval. @default 90 days
+    - ``object_lock_mode``: @default ``s3.ObjectLockMode.COMPLIANCE``
+    - ``removal_policy`` of the buckets and key. @default ``RemovalPolicy.RETAIN``
+    - ``key_alias``: @default None (no alias)
+
+    Values are not validated again here: the settings edge (``flow_logs.archive_rules``) does. With
+    ``RemovalPolicy.DESTROY`` the buckets are deleted with the stack only once empty (the docs say
+    how to empty them); no Lambda empties them, because Object Lock would refuse it anyway.
 
     Attributes: ``key``, ``bucket``, ``query_results_bucket``, ``access_log_bucket``.
     """
@@ -79,13 +84,15 @@ class FlowLogArchive(Construct):
         scope: Construct,
         id_: str,
         *,
-        retention_days: int = 365,
-        transition_days: int = 90,
-        object_lock_mode: str = "COMPLIANCE",
+        retention: Duration | None = None,
+        transition_after: Duration | None = None,
+        object_lock_mode: s3.ObjectLockMode = s3.ObjectLockMode.COMPLIANCE,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
         key_alias: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
+        retention = retention or Duration.days(365)
+        transition_after = transition_after or Duration.days(90)
         # Server access logs by bucket policy, whatever the app's cdk.json says: without this flag the
         # L2 grants the log-delivery group by ACL, which bucket owner-enforced ownership forbids.
         self.node.set_context(SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, True)
@@ -112,7 +119,7 @@ class FlowLogArchive(Construct):
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="ExpireAccessLogs",
-                    expiration=Duration.days(retention_days),
+                    expiration=retention,
                     noncurrent_version_expiration=Duration.days(limits.NONCURRENT_VERSION_EXPIRY_DAYS),
                     abort_incomplete_multipart_upload_after=Duration.days(7),
                 )
@@ -127,7 +134,7 @@ class FlowLogArchive(Construct):
             encryption_key=self.key,
             bucket_key_enabled=True,
             object_lock_enabled=True,
-            object_lock_default_retention=_object_lock(object_lock_mode, retention_days),
+            object_lock_default_retention=_object_lock(object_lock_mode, retention),
             server_access_logs_bucket=self.access_log_bucket,
             server_access_logs_prefix="archive/",
             lifecycle_rules=[
@@ -136,10 +143,10 @@ class FlowLogArchive(Construct):
                     transitions=[
                         s3.Transition(
                             storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-                            transition_after=Duration.days(transition_days),
+                            transition_after=transition_after,
                         )
                     ],
-                    expiration=Duration.days(retention_days),
+                    expiration=retention,
                     noncurrent_version_expiration=Duration.days(limits.NONCURRENT_VERSION_EXPIRY_DAYS),
                     abort_incomplete_multipart_upload_after=Duration.days(7),
                 )
