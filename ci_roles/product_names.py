@@ -20,10 +20,10 @@ from tap_vpc.settings.config import TapVpcConfig
 #: IAM's wildcard, standing for the environment suffix.
 ANY = "*"
 #: Every role the policy may manage, as deployed before the names were imported. Computed from the
-#: product it would be ``TapVpcFlowLogs-*`` (the flow-log role), beside the ``TapVpcStack-*`` that
-#: the policy grants anyway (roles CloudFormation names after the stack): narrower, since this one
-#: also covers the CI roles themselves (``TapVpcDeploy``, ``TapVpcReadOnly``). Kept until that
-#: narrowing of the deployed policy is decided.
+#: product it would be ``TapVpcFlowLogs-*`` (the flow-log role), beside the ``TapVpcStack-*`` the
+#: policy also grants (roles CloudFormation names after the stack). That is narrower: this one also
+#: covers the CI roles themselves (``TapVpcDeploy``, ``TapVpcReadOnly``). Kept until narrowing the
+#: deployed policy is decided.
 ROLES = "TapVpc*"
 #: Every archive bucket, as deployed before the names were imported. The product does not name its
 #: buckets: CloudFormation names them ``<stack name>-<logical id>-<random>``, lowercased and cut to

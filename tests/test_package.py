@@ -132,21 +132,11 @@ def test_a_consumer_synthesizes_from_the_installed_wheel_outside_the_repository(
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    imported = subprocess.run(
-        [str(python), "-c", "import tap_vpc; print(tap_vpc.__file__)"],
-        cwd=consumer,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    imported = printed(python, "import tap_vpc; print(tap_vpc.__file__)", consumer)
     assert imported.startswith(str(venv)), "tap_vpc must come from the installed wheel, not the repository"
-    gates = subprocess.run(
-        [str(python), "-c", "import importlib.util as u; print(u.find_spec('cdk_nag'), u.find_spec('cdklabs'))"],
-        cwd=consumer,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    gates = printed(
+        python, "import importlib.util as u; print(u.find_spec('cdk_nag'), u.find_spec('cdklabs'))", consumer
+    )
     assert gates.split() == ["None", "None"], "a plain install must not bring cdk-nag or the cfn-guard validator"
     template = json.loads((outdir / "TapVpcConsumer-prod.template.json").read_text())
     imports = {
@@ -157,6 +147,11 @@ def test_a_consumer_synthesizes_from_the_installed_wheel_outside_the_repository(
         "TapVpcStack-prod-SecurityGroupId",
         "TapVpcStack-prod-PrivateSubnet1Id",
     } <= imports
+
+
+def printed(python: Path, code: str, cwd: Path) -> str:
+    """What ``python -c code`` prints, run in ``cwd`` (it must succeed)."""
+    return subprocess.run([str(python), "-c", code], cwd=cwd, capture_output=True, text=True, check=True).stdout
 
 
 def _walk(node: object) -> list[object]:
@@ -177,8 +172,7 @@ def test_importing_tap_vpc_loads_no_construct_until_one_is_used_and_the_stack_no
         "import sys, tap_vpc; print('aws_cdk' in sys.modules, 'cdk_nag' in sys.modules); "
         "tap_vpc.TapVpcStack; print('aws_cdk' in sys.modules, 'cdk_nag' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert result.stdout.split() == ["False", "False", "True", "False"]
+    assert printed(Path(sys.executable), probe, ROOT).split() == ["False", "False", "True", "False"]
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
