@@ -1,4 +1,4 @@
-"""synth_app, the shared body of app.py and ci_roles_app.py, run in-process."""
+"""synth_app, the shared body of app.py and ci_roles (`python -m ci_roles`), run in-process."""
 
 from __future__ import annotations
 

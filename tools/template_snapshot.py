@@ -23,7 +23,7 @@ from tools.project import ROOT
 SECTIONS = ("Resources", "Outputs", "Conditions", "Rules", "Parameters", "Metadata")
 #: One CI roles stack per account: each account's first declared environment.
 CI_ROLE_ENVIRONMENTS = ("dev", "staging", "prod")
-CI_ROLES_APP = ".venv/bin/python ci_roles_app.py"
+CI_ROLES_APP = ".venv/bin/python -m ci_roles"
 
 
 def _synth(out: Path, app: str | None, *context: str) -> list[Path]:
