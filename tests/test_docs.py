@@ -632,3 +632,11 @@ def test_the_readme_links_every_page() -> None:
     readme = README.read_text()
     missing = [path.name for path in DOCS.glob("*.md") if f"](docs/{path.name})" not in readme]
     assert missing == []
+
+
+def test_the_development_page_says_where_each_generated_section_lives() -> None:
+    rows = [line for line in (DOCS / "development.md").read_text().splitlines() if line.startswith("| `")]
+    for path, names in SECTION_FILES.items():
+        for name in names:
+            (row,) = [row for row in rows if f"`{name}`" in row.split(" | ")[0]]
+            assert f"[{path.name}](" in row, f"docs/development.md places {name!r} elsewhere than {path.name}"
