@@ -227,6 +227,8 @@ def read_network(template: Template) -> NetworkModel:
         subnets=tuple(subnets),
         # The gateway the public routes use: the model knows it by those routes.
         internet_gateway=next((route.target_id for route in model.routes if route.target == "igw"), None),
+        # From here on, what the template model does not carry, read from the resources' own properties;
+        # the group rules and the ACLs come from the model again.
         nat_gateways=tuple(
             NatGateway(logical_id, _ref(properties["SubnetId"]))
             for logical_id, properties in _of_type(resources, "AWS::EC2::NatGateway")
