@@ -62,7 +62,7 @@ synth: $(VENV)/.installed node_modules/.installed ## cdk synth into the cloud as
 	@cdk synth --quiet --output cdk.$(SUFFIX).out -c environmentSuffix=$(SUFFIX)
 	@echo "wrote cdk.$(SUFFIX).out/TapVpcStack-$(SUFFIX).template.json"
 
-docs: setup ## Regenerate docs/network.dot, docs/network.svg and README's generated sections
+docs: setup ## Regenerate docs/network.dot, docs/network.svg and the generated sections of README.md and docs/*.md
 	$(PY) -m tools.docs
 
 cost: setup ## Print the monthly cost of every profile (prices: docs/prices.json)

@@ -1,4 +1,4 @@
-"""The generated docs: staleness of every checked-in copy, and the facts the tables state.
+"""The docs: staleness of every generated copy, the facts the tables state, and the pages' links.
 
 Each expected number here is worked out by hand from AWS's rules (5 reserved addresses per
 subnet, 730 hours a month), not read back from the generator.
@@ -18,7 +18,17 @@ from aws_cdk import App, Fn, Stack
 from tap_vpc import import_https_security_group, import_tap_vpc
 from tap_vpc.settings.loading import SETTINGS
 from tests.template_helpers import imported_names
-from tools.docs.__main__ import DIAGRAM, DIAGRAM_SOURCE, README, generated_text_files, readme_sections
+from tools.docs import __main__ as docs_main
+from tools.docs.__main__ import (
+    DIAGRAM,
+    DIAGRAM_SOURCE,
+    DOCS,
+    README,
+    SECTION_FILES,
+    generated_sections,
+    generated_text_files,
+)
+from tools.docs.acknowledgement_table import acknowledgements
 from tools.docs.archive_cost import year_of_logs
 from tools.docs.cidr_plan_table import cidr_plan_markdown, free_blocks
 from tools.docs.cost import PRICES_FILE, cost_section, fixed_monthly_cost, load_prices, outside_price_region, total
@@ -27,19 +37,26 @@ from tools.docs.documented_configs import DocumentedConfig, network_of, profile_
 from tools.docs.export_table import (
     EXAMPLE_SUFFIX,
     PER_AZ_EQUIVALENTS,
+    RAW_EXAMPLE_NAME,
+    consumer_snippet,
     export_table_markdown,
     helper_expression,
     output_key,
     raw_expression,
 )
-from tools.docs.network_model import NetworkModel, VpcEndpoint, read_network
-from tools.docs.readme_sections import MissingSectionError, fill_sections
+from tools.docs.links import anchors, dead_links, heading_slug
+from tools.docs.network_model import UNMODELLED_PEER, NetworkModel, VpcEndpoint, read_network
 from tools.docs.render import GraphvizMissingError, graphviz_version, render, render_svg, svg_structure
+from tools.docs.sections import MissingSectionError, UnassignedSectionError, fill_sections, section_names
 from tools.docs.settings_table import setting_value, settings_markdown
 from tools.golden import load_contract
-from tools.project import ROOT, config_for, synthesize
+from tools.project import ROOT, ToolError, config_for, synthesize, synthesized
 
 ISOLATED = "10.0.21.0/24,10.0.22.0/24,10.0.23.0/24"
+#: Every hand-written page and the README: what the link and layout checks read.
+MARKDOWN_FILES = [README, *sorted(DOCS.glob("*.md"))]
+#: The README fits on a page; everything else lives under docs/.
+README_MAX_LINES = 260
 
 
 def network(**context: str) -> NetworkModel:
@@ -53,15 +70,29 @@ def generated() -> dict[Path, str]:
 
 @pytest.fixture(scope="module")
 def sections() -> dict[str, str]:
-    return readme_sections()
+    return generated_sections()
 
 
 # --- staleness: what `make docs` would write is what is checked in --------------------------
 
 
-@pytest.mark.parametrize("path", [DIAGRAM_SOURCE, README], ids=["network.dot", "README.md"])
+@pytest.mark.parametrize("path", [DIAGRAM_SOURCE, *SECTION_FILES], ids=lambda path: str(path.relative_to(ROOT)))
 def test_checked_in_docs_are_current(generated: dict[Path, str], path: Path) -> None:
     assert path.read_text() == generated[path], f"{path.relative_to(ROOT)} is stale: run `make docs` and commit"
+
+
+def test_every_generated_section_is_placed_once_and_checked(generated: dict[Path, str]) -> None:
+    placed = [name for names in SECTION_FILES.values() for name in names]
+    assert sorted(placed) == sorted(generated_sections())
+    assert len(placed) == len(set(placed))
+    # Every placed file is compared above; nothing generated escapes the staleness check.
+    assert set(generated) == {DIAGRAM_SOURCE, *SECTION_FILES}
+
+
+@pytest.mark.parametrize("path", MARKDOWN_FILES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_each_page_holds_exactly_the_sections_assigned_to_it(path: Path) -> None:
+    # A page outside SECTION_FILES is never filled, so a marker there would go stale unseen.
+    assert section_names(path.read_text()) == list(SECTION_FILES.get(path, ()))
 
 
 def test_checked_in_svg_draws_what_the_checked_in_source_says() -> None:
@@ -85,16 +116,34 @@ def test_svg_structure_ignores_layout_but_not_content() -> None:
     assert svg_structure(relabelled) != svg_structure(svg)
 
 
-def test_readme_shows_the_diagram_and_every_generated_section() -> None:
+def test_readme_shows_the_diagram_and_its_generated_sections() -> None:
     readme = README.read_text()
     assert "](docs/network.svg)" in readme
-    for name in ("settings", "cidr-plan", "cost", "exports"):
+    for name in ("settings", "fleet", "consumer-snippet"):
         assert f"<!-- BEGIN GENERATED: {name} (make docs) -->" in readme
 
 
-def test_a_missing_section_marker_is_named() -> None:
-    with pytest.raises(MissingSectionError, match="'cost'"):
-        fill_sections("# README without markers\n", {"cost": "x"})
+def test_a_missing_section_marker_is_named_with_its_file() -> None:
+    with pytest.raises(MissingSectionError, match=r"docs/cost\.md has no generated section 'cost'"):
+        fill_sections("# Cost without markers\n", {"cost": "x"}, source="docs/cost.md")
+
+
+def test_a_repeated_section_is_refused() -> None:
+    page = "<!-- BEGIN GENERATED: t (make docs) -->\n<!-- END GENERATED: t -->\n" * 2
+    with pytest.raises(MissingSectionError, match="2 copies of the generated section 't'"):
+        fill_sections(page, {"t": "new"})
+
+
+def test_a_section_left_behind_in_another_file_is_refused() -> None:
+    page = "<!-- BEGIN GENERATED: cost (make docs) -->\nold\n<!-- END GENERATED: cost -->\n"
+    with pytest.raises(UnassignedSectionError, match=r"README\.md has generated sections .*: cost; remove"):
+        fill_sections(page, {}, source="README.md")
+
+
+def test_a_marker_quoted_in_prose_is_not_a_section() -> None:
+    page = "Sections sit between `<!-- BEGIN GENERATED: name (make docs) -->` and its end marker.\n"
+    assert section_names(page) == []
+    assert fill_sections(page, {}) == page
 
 
 def test_filling_a_section_keeps_everything_outside_its_markers() -> None:
@@ -102,6 +151,27 @@ def test_filling_a_section_keeps_everything_outside_its_markers() -> None:
     assert fill_sections(readme, {"t": "new\n"}) == (
         "intro\n<!-- BEGIN GENERATED: t (make docs) -->\nnew\n<!-- END GENERATED: t -->\noutro\n"
     )
+
+
+def test_each_section_is_written_into_the_file_it_is_assigned_to(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.md", tmp_path / "second.md"
+    first.write_text("a\n<!-- BEGIN GENERATED: one (make docs) -->\n<!-- END GENERATED: one -->\n")
+    second.write_text("<!-- BEGIN GENERATED: two (make docs) -->\nold\n<!-- END GENERATED: two -->\nb\n")
+    monkeypatch.setattr(docs_main, "ROOT", tmp_path)
+    monkeypatch.setattr(docs_main, "diagram_source", lambda: "digraph {}\n")
+    monkeypatch.setattr(docs_main, "generated_sections", lambda: {"one": "1", "two": "2"})
+    monkeypatch.setattr(docs_main, "SECTION_FILES", {first: ("one",), second: ("two",)})
+    files = docs_main.generated_text_files()
+    assert files[first] == "a\n<!-- BEGIN GENERATED: one (make docs) -->\n1\n<!-- END GENERATED: one -->\n"
+    assert files[second] == "<!-- BEGIN GENERATED: two (make docs) -->\n2\n<!-- END GENERATED: two -->\nb\n"
+    monkeypatch.setattr(docs_main, "SECTION_FILES", {first: ("one",)})
+    with pytest.raises(ToolError, match="each goes in one file"):
+        docs_main.generated_text_files()
+    monkeypatch.setattr(docs_main, "SECTION_FILES", {first: ("one",), tmp_path / "gone.md": ("two",)})
+    with pytest.raises(ToolError, match=r"gone\.md is missing: it holds the generated sections two"):
+        docs_main.generated_text_files()
 
 
 def test_rendering_without_graphviz_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -408,3 +478,165 @@ def test_the_fleet_table_states_each_environment_its_group_and_wave(sections: di
         "| `prod` | 222222222222 | us-east-1 | 10.0.0.0/16 | `payments` | 3 `prod` |",
         "| `prod-dr` | 222222222222 | us-west-2 | 10.16.0.0/16 | `payments` | 4 `prod-dr` |",
     ]
+
+
+# --- the network model reads through the reachability checker's template model ----------
+
+
+def test_the_data_groups_replication_rules_are_drawn_as_the_checker_reads_them() -> None:
+    # Standalone AWS::EC2::SecurityGroupIngress resources: the template model reads them, so the diagram does.
+    data = next(
+        group for group in network(environmentSuffix="prod").security_groups if "Data tier" in group.description
+    )
+    from_itself = [(rule.from_port, rule.source) for rule in data.ingress if rule.source == "this group"]
+    assert from_itself == [(5432, "this group"), (6379, "this group")]
+
+
+def test_a_peer_given_as_the_vpcs_own_cidr_is_resolved_by_the_template_model() -> None:
+    template = json.loads(json.dumps(synthesize(config_for(environmentSuffix="prod")).to_json()))
+    vpc = next(lid for lid, r in template["Resources"].items() if r["Type"] == "AWS::EC2::VPC")
+    group = next(r for r in template["Resources"].values() if r["Type"] == "AWS::EC2::SecurityGroup")
+    group["Properties"]["SecurityGroupIngress"][0]["CidrIp"] = {"Fn::GetAtt": [vpc, "CidrBlock"]}
+    (first, *_) = read_network(template).security_groups[0].ingress
+    assert first.source == "10.0.0.0/16"
+
+
+def test_an_ipv6_source_the_template_model_leaves_out_is_said_not_dropped() -> None:
+    template = json.loads(json.dumps(synthesize(config_for(environmentSuffix="prod")).to_json()))
+    group = next(r for r in template["Resources"].values() if r["Type"] == "AWS::EC2::SecurityGroup")
+    rule = group["Properties"]["SecurityGroupIngress"][0]
+    del rule["CidrIp"]
+    rule["CidrIpv6"] = "2001:db8::/32"
+    assert read_network(template).security_groups[0].ingress[0].source == UNMODELLED_PEER
+
+
+def test_model_rejects_a_subnet_outside_the_three_tiers() -> None:
+    template = json.loads(json.dumps(synthesize(config_for(environmentSuffix="pr-1")).to_json()))
+    subnet = next(r for r in template["Resources"].values() if r["Type"] == "AWS::EC2::Subnet")
+    tag = next(tag for tag in subnet["Properties"]["Tags"] if tag["Key"] == "aws-cdk:subnet-name")
+    tag["Value"] = "Spare"
+    with pytest.raises(ValueError, match="subnet group 'spare'"):
+        read_network(template)
+
+
+# --- the README's snippet and the acknowledgements --------------------------------------
+
+
+def test_the_readme_snippet_imports_what_it_says(sections: dict[str, str]) -> None:
+    snippet = sections["consumer-snippet"]
+    assert snippet.startswith("```python\n")
+    assert snippet.endswith("```\n")
+    code = snippet.removeprefix("```python\n").removesuffix("```\n")
+    self = Stack(App(), "Consumer")  # the name the snippet uses for the consumer stack
+    namespace: dict[str, object] = {"self": self}
+    exec(code, namespace)  # our own doc snippet, never input
+    resolve = self.resolve
+    assert resolve(namespace[RAW_EXAMPLE_NAME]) == {"Fn::ImportValue": "TapVpcStack-prod-DataSecurityGroupId"}
+    assert resolve(namespace["vpc"].vpc_id) == {"Fn::ImportValue": "TapVpcStack-prod-VpcId"}  # type: ignore[attr-defined]
+    assert resolve(namespace["https"].security_group_id) == {  # type: ignore[attr-defined]
+        "Fn::ImportValue": "TapVpcStack-prod-SecurityGroupId"
+    }
+
+
+def test_the_snippet_needs_its_export_in_the_contract() -> None:
+    contract = {key: value for key, value in load_contract().items() if not key.endswith("-DataSecurityGroupId")}
+    with pytest.raises(ToolError, match="no DataSecurityGroupId export"):
+        consumer_snippet(contract)
+
+
+def test_every_acknowledgement_of_the_stack_is_listed_with_its_reason(sections: dict[str, str]) -> None:
+    stack, _ = synthesized(config_for(environmentSuffix="prod"))
+    listed = acknowledgements(stack)
+    by_path = {path: (rule_ids, reason) for paths, rule_ids, reason in listed for path in paths}
+    assert by_path["HttpsSecurityGroup"][0] == ("AwsSolutions-EC23",)
+    assert "Security Hub EC2.18 allows unrestricted 443" in by_path["HttpsSecurityGroup"][1]
+    # Constructs with the same rules and reason share one row; the access-log bucket has two reasons.
+    public = next(paths for paths, rule_ids, _ in listed if "Vpc/PublicSubnet1" in paths)
+    assert public == ("Vpc/PublicSubnet1", "Vpc/PublicSubnet2", "Vpc/PublicSubnet3")
+    assert sum("FlowLogArchive/AccessLogBucket" in paths for paths, _, _ in listed) == 2
+    table = sections["acknowledgements"]
+    assert len(table.splitlines()) == 4 + len(listed)
+    for _, rule_ids, reason in listed:
+        assert all(f"`{rule_id}`" in table for rule_id in rule_ids)
+        assert reason in table
+
+
+def test_every_checkov_skip_is_named_in_the_compliance_page() -> None:
+    template = synthesize(config_for(environmentSuffix="prod")).to_json()
+    skips = {
+        skip["id"]
+        for resource in template["Resources"].values()
+        for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
+    }
+    page = (DOCS / "compliance.md").read_text()
+    assert skips
+    assert all(skip in page for skip in skips), sorted(skip for skip in skips if skip not in page)
+
+
+# --- the pages: size, heads, links ---------------------------------------------------------
+
+
+def test_the_readme_fits_on_a_page() -> None:
+    lines = len(README.read_text().splitlines())
+    assert lines <= README_MAX_LINES, f"README.md has {lines} lines; move detail to a page under docs/"
+
+
+@pytest.mark.parametrize("path", MARKDOWN_FILES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_relative_link_resolves(path: Path) -> None:
+    assert dead_links(path, ROOT) == []
+
+
+def test_the_link_check_finds_a_missing_file_a_missing_anchor_and_a_way_out(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text("# Page\n\n## Two words\n")
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# Top\n\n[ok](docs/page.md#two-words) [self](#top) [web](https://example.com/x.md)"
+        " `[code](nowhere.md)`\n\n```\n[fenced](nowhere.md)\n```\n"
+        "[gone](docs/gone.md) [bad anchor](docs/page.md#three) [out](../outside.md) ![img](docs/x.svg)\n"
+    )
+    assert dead_links(readme, tmp_path) == [
+        "docs/gone.md: no such file",
+        "docs/page.md#three: page.md has no heading with anchor #three",
+        "../outside.md: outside the repository (links are relative to the page)",
+        "docs/x.svg: no such file",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("heading", "slug"),
+    [
+        ("Segmentation (PCI DSS 1.3, 1.4)", "segmentation-pci-dss-13-14"),
+        ("What `make local` does", "what-make-local-does"),
+        ("Every profile's plan", "every-profiles-plan"),
+        ("First deploy to a new account, in order", "first-deploy-to-a-new-account-in-order"),
+    ],
+)
+def test_anchors_are_githubs_heading_slugs(heading: str, slug: str) -> None:
+    assert heading_slug(heading) == slug
+
+
+def test_a_repeated_heading_gets_a_numbered_anchor() -> None:
+    assert anchors("# A\n## Notes\n## Notes\n```\n# Not a heading\n```\n") == {"a", "notes", "notes-1"}
+
+
+@pytest.mark.parametrize("path", sorted(DOCS.glob("*.md")), ids=lambda path: path.name)
+def test_each_page_says_what_it_covers_in_one_line_and_links_back(path: Path) -> None:
+    title, blank, summary, after = path.read_text().splitlines()[:4]
+    assert title.startswith("# ")
+    assert (blank, after) == ("", ""), "one line under the title says what the page covers"
+    assert "](../README.md)" in summary
+
+
+def test_the_readme_links_every_page() -> None:
+    readme = README.read_text()
+    missing = [path.name for path in DOCS.glob("*.md") if f"](docs/{path.name})" not in readme]
+    assert missing == []
+
+
+def test_the_development_page_says_where_each_generated_section_lives() -> None:
+    rows = [line for line in (DOCS / "development.md").read_text().splitlines() if line.startswith("| `")]
+    for path, names in SECTION_FILES.items():
+        for name in names:
+            (row,) = [row for row in rows if f"`{name}`" in row.split(" | ")[0]]
+            assert f"[{path.name}](" in row, f"docs/development.md places {name!r} elsewhere than {path.name}"

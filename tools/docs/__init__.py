@@ -1,1 +1,1 @@
-"""Generated documentation: the network diagram, CIDR plan, export table and cost (`make docs`)."""
+"""Generated documentation (`make docs`): the network diagram and every generated section of README.md and docs/."""

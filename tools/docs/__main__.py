@@ -1,7 +1,8 @@
-"""`make docs`: regenerate the network diagram and the README's generated sections.
+"""`make docs`: regenerate the network diagram and every generated section of the docs.
 
 Writes docs/network.dot (from the synthesized prod template), docs/network.svg (Graphviz's render
-of it) and the settings, fleet, CIDR plan, export, cost and segmentation sections of README.md.
+of it) and the generated sections, each in the one file ``SECTION_FILES`` assigns it to: the
+settings, fleet and consumer snippet in README.md, the rest in the docs/ page they belong to.
 tests/test_docs.py fails when any checked-in copy differs from what this would write.
 """
 
@@ -10,23 +11,36 @@ from __future__ import annotations
 from pathlib import Path
 
 from tap_vpc.fleet.declarations import declared_environments
+from tools.docs.acknowledgement_table import acknowledgements_markdown
 from tools.docs.archive_cost import archive_cost_markdown
 from tools.docs.cidr_plan_table import cidr_plan_markdown
 from tools.docs.cost import cost_section, load_prices
 from tools.docs.diagram import network_dot
 from tools.docs.documented_configs import DIAGRAM_PROFILE, profile_configs
-from tools.docs.export_table import HELPER_SETUP, export_table_markdown
+from tools.docs.export_table import HELPER_SETUP, consumer_snippet, export_table_markdown
 from tools.docs.fleet_table import fleet_markdown
-from tools.docs.readme_sections import fill_sections
 from tools.docs.render import render_svg
+from tools.docs.sections import fill_sections
 from tools.docs.segmentation_evidence import evidence_markdown
 from tools.docs.settings_table import settings_markdown
 from tools.golden import load_contract
-from tools.project import ROOT, cdk_json_context, run_cli, synthesize
+from tools.project import ROOT, ToolError, cdk_json_context, run_cli, synthesize, synthesized
 
 README = ROOT / "README.md"
-DIAGRAM_SOURCE = ROOT / "docs" / "network.dot"
-DIAGRAM = ROOT / "docs" / "network.svg"
+DOCS = ROOT / "docs"
+DIAGRAM_SOURCE = DOCS / "network.dot"
+DIAGRAM = DOCS / "network.svg"
+
+#: Where each generated section lives, and the sections of each file in the order they appear.
+#: A section belongs to exactly one file; the README keeps what a platform engineer looks up first.
+SECTION_FILES: dict[Path, tuple[str, ...]] = {
+    README: ("settings", "fleet", "consumer-snippet"),
+    DOCS / "segmentation.md": ("segmentation",),
+    DOCS / "address-plan.md": ("cidr-plan",),
+    DOCS / "compliance.md": ("acknowledgements",),
+    DOCS / "cost.md": ("cost", "archive-cost"),
+    DOCS / "exports.md": ("exports",),
+}
 
 
 def diagram_source() -> str:
@@ -39,27 +53,43 @@ def diagram_source() -> str:
     )
 
 
-def readme_sections() -> dict[str, str]:
-    """Section name -> Markdown body, for every generated section of README.md."""
+def generated_sections() -> dict[str, str]:
+    """Section name -> Markdown body, for every generated section of every file in ``SECTION_FILES``."""
     profiles = profile_configs()
     diagram_profile = next(item for item in profiles if item.name == DIAGRAM_PROFILE)
+    contract = load_contract()
     return {
         "settings": settings_markdown(profiles),
         "fleet": fleet_markdown(declared_environments(cdk_json_context())[0]),
+        "consumer-snippet": consumer_snippet(contract),
         "cidr-plan": cidr_plan_markdown([(item.name, item.network) for item in profiles]),
-        "exports": f"```python\n{HELPER_SETUP}```\n\n{export_table_markdown(load_contract())}",
+        "exports": f"```python\n{HELPER_SETUP}```\n\n{export_table_markdown(contract)}",
         "cost": cost_section(),
         "archive-cost": archive_cost_markdown(load_prices()),
         "segmentation": evidence_markdown(DIAGRAM_PROFILE, synthesize(diagram_profile.config).to_json()),
+        "acknowledgements": acknowledgements_markdown(DIAGRAM_PROFILE, synthesized(diagram_profile.config)[0]),
     }
 
 
 def generated_text_files() -> dict[Path, str]:
-    """Every generated text file and its content (the SVG is rendered from the DOT source)."""
-    return {
-        DIAGRAM_SOURCE: diagram_source(),
-        README: fill_sections(README.read_text(), readme_sections()),
-    }
+    """Every generated text file and its content (the SVG is rendered from the DOT source).
+
+    Raises ``ToolError`` when a section is generated but placed in no file or placed twice, when a
+    file of ``SECTION_FILES`` is missing, or (``fill_sections``) when a file's markers are wrong.
+    """
+    sections = generated_sections()
+    placed = [name for names in SECTION_FILES.values() for name in names]
+    if sorted(placed) != sorted(sections):
+        raise ToolError(
+            f"SECTION_FILES places {sorted(placed)} but the generator writes {sorted(sections)}; each goes in one file"
+        )
+    files = {DIAGRAM_SOURCE: diagram_source()}
+    for path, names in SECTION_FILES.items():
+        source = str(path.relative_to(ROOT))
+        if not path.is_file():
+            raise ToolError(f"{source} is missing: it holds the generated sections {', '.join(names)}")
+        files[path] = fill_sections(path.read_text(), {name: sections[name] for name in names}, source=source)
+    return files
 
 
 def main() -> None:
@@ -68,8 +98,11 @@ def main() -> None:
     files = generated_text_files()
     files[DIAGRAM] = render_svg(files[DIAGRAM_SOURCE])
     for path, content in files.items():
-        path.write_text(content)
-        print(f"docs: wrote {path.relative_to(ROOT)}")
+        if not path.exists() or path.read_text() != content:
+            path.write_text(content)
+            print(f"docs: wrote {path.relative_to(ROOT)}")
+        else:
+            print(f"docs: {path.relative_to(ROOT)} is current")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from tools.docs.cost import CENT, PriceTable
 DAYS = 365
 #: A month is a twelfth of the year, as S3 and CloudWatch Logs bill GB-months.
 DAYS_PER_MONTH = Decimal(DAYS) / 12
-#: The volumes the README prices, in GB of records per day.
+#: The volumes docs/cost.md prices, in GB of records per day.
 VOLUMES_GB_PER_DAY: tuple[int, ...] = (1, 10, 100)
 
 
@@ -82,7 +82,7 @@ def year_of_logs(gb_per_day: int, table: PriceTable, *, transition_days: int = 9
 
 
 def archive_cost_markdown(table: PriceTable, volumes: Sequence[int] = VOLUMES_GB_PER_DAY) -> str:
-    """The README's twelve-month table: one row per daily volume."""
+    """docs/cost.md's twelve-month table: one row per daily volume."""
     years = [year_of_logs(volume, table) for volume in volumes]
     rows = [
         "| Records per day | CloudWatch Logs only | S3 archive adds | CloudWatch Logs + archive | Archive share |",

@@ -1,7 +1,7 @@
 """Monthly cost of a TAP VPC: fixed charges counted from the synthesized template, per-GB rates.
 
 Prices live in one file, docs/prices.json, with their source and the date they were checked.
-Amounts are Decimals rounded to the cent per line, so the README's sums add up exactly.
+Amounts are Decimals rounded to the cent per line, so docs/cost.md's sums add up exactly.
 `make cost` prints the table for every profile.
 """
 

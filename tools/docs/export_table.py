@@ -13,15 +13,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from tools.golden import SUFFIX_PLACEHOLDER
+from tools.project import ToolError
 
 #: The environment the snippets import from.
 EXAMPLE_SUFFIX = "prod"
-#: The lines every helper snippet assumes, inside a consumer Stack's ``__init__``.
-HELPER_SETUP = (
-    "from tap_vpc import import_https_security_group, import_tap_vpc\n\n"
+_HELPER_IMPORT = "from tap_vpc import import_https_security_group, import_tap_vpc\n"
+_HELPER_CALLS = (
     f'vpc = import_tap_vpc(self, "TapVpc", environment_suffix="{EXAMPLE_SUFFIX}")\n'
     f'https = import_https_security_group(self, "HttpsTier", environment_suffix="{EXAMPLE_SUFFIX}")\n'
 )
+#: The lines every helper snippet assumes, inside a consumer Stack's ``__init__``.
+HELPER_SETUP = f"{_HELPER_IMPORT}\n{_HELPER_CALLS}"
+#: The export the README's snippet imports raw: one the helpers do not read, which most consumers need.
+RAW_EXAMPLE_KEY = "DataSecurityGroupId"
+#: The name the README's snippet binds the raw import to.
+RAW_EXAMPLE_NAME = "data_security_group_id"
 HELPER_EXPRESSIONS = {
     "VpcId": "vpc.vpc_id",
     "VpcCidr": "vpc.vpc_cidr_block",
@@ -85,3 +91,22 @@ def export_table_markdown(contract: Mapping[str, Mapping[str, Any]]) -> str:
             f"| `{pattern}` | {entry['meaning']} | {helper_cell} | `{raw_expression(pattern, entry['value'])}` |"
         )
     return "\n".join(rows) + "\n"
+
+
+def consumer_snippet(contract: Mapping[str, Mapping[str, Any]]) -> str:
+    """The README's one snippet, fenced: both helpers, then ``RAW_EXAMPLE_KEY`` through ``Fn.import_value``.
+
+    Raises ``ToolError`` when the contract has no such export.
+    """
+    pattern = next((pattern for pattern in contract if output_key(pattern) == RAW_EXAMPLE_KEY), None)
+    if pattern is None:
+        raise ToolError(f"contract/exports.json has no {RAW_EXAMPLE_KEY} export for the README's snippet")
+    return (
+        "```python\n"
+        f"from aws_cdk import Fn\n{_HELPER_IMPORT}\n"
+        "# In a consumer Stack's __init__: an ec2.IVpc and an ec2.ISecurityGroup built from the exports,\n"
+        "# and any export by name.\n"
+        f"{_HELPER_CALLS}"
+        f"{RAW_EXAMPLE_NAME} = {raw_expression(pattern, contract[pattern]['value'])}\n"
+        "```\n"
+    )

@@ -2,6 +2,13 @@
 
 Everything the docs show (diagram, CIDR plan, cost) comes from here, so it can never drift from
 what CloudFormation would deploy. Only the template is read, never the config or the code.
+
+What decides reachability (each subnet's tier, CIDR, route table and network ACL; the routes; the
+ACL entries; the security-group rules) comes from the reachability checker's own template model
+(``tap_vpc.segmentation.reachability.template_model``), so the docs and the segmentation gate that
+runs on every synth read the template one way. That model does not carry what only the docs need
+(AZ placement, NAT gateways, VPC endpoints, flow logs and the archive, Elastic IP and KMS key counts,
+security-group descriptions); those, and only those, are read here from the resources' properties.
 """
 
 from __future__ import annotations
@@ -11,7 +18,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tap_vpc.segmentation.reachability.addresses import EVERYWHERE, AddressSet
+from tap_vpc.segmentation.reachability.template_model import TIER_OF_SUBNET_GROUP, TemplateModel, read_template
+
 Template = Mapping[str, Any]
+
+#: The L2 subnet-group name (Public, Private, Isolated) of each tier of the template model.
+SUBNET_GROUP_OF_TIER = {tier: group for group, tier in TIER_OF_SUBNET_GROUP.items()}
+#: What a peer the template model reads as no address at all is: an IPv6 range or a prefix list,
+#: which it leaves out (the checker is IPv4 only). Said in the docs rather than dropped from them.
+UNMODELLED_PEER = "IPv6 or a prefix list (not in the template model)"
 
 
 @dataclass(frozen=True)
@@ -37,11 +53,10 @@ class Subnet:
 
 @dataclass(frozen=True)
 class NatGateway:
-    """A NAT gateway, the subnet it sits in and the Elastic IP it uses."""
+    """A NAT gateway and the subnet it sits in."""
 
     logical_id: str
     subnet: str
-    elastic_ip: str
 
 
 @dataclass(frozen=True)
@@ -90,7 +105,11 @@ class Archive:
 
 @dataclass(frozen=True)
 class IngressRule:
-    """One security-group ingress rule, as ``protocol``, port range and source network."""
+    """One security-group ingress rule: ``protocol``, port range, and its source as the docs write it.
+
+    ``source`` is the source's networks, ``this group`` or ``group <logical ID>`` for a group peer,
+    or ``UNMODELLED_PEER``.
+    """
 
     protocol: str
     from_port: int | None
@@ -166,36 +185,52 @@ class NetworkModel:
 
 
 def read_network(template: Template) -> NetworkModel:
-    """Read the network of a synthesized template (a dict as ``Template.to_json()`` returns)."""
-    resources: Mapping[str, Mapping[str, Any]] = template["Resources"]
-    vpcs = [properties for _, properties in _of_type(resources, "AWS::EC2::VPC")]
-    if len(vpcs) != 1:
-        raise ValueError(f"expected one AWS::EC2::VPC in the template, found {len(vpcs)}")
-    route_tables = _route_tables_by_subnet(resources)
-    default_routes = _default_route_targets(resources)
-    subnet_resources = _of_type(resources, "AWS::EC2::Subnet")
-    pinned = list(dict.fromkeys(p["AvailabilityZoneId"] for _, p in subnet_resources if "AvailabilityZoneId" in p))
-    subnets = [
-        Subnet(
-            logical_id=logical_id,
-            tier=_subnet_tier(logical_id, properties),
-            az=az_column(properties, pinned),
-            az_label=properties.get("AvailabilityZoneId") or f"Fn::GetAZs[{az_column(properties, pinned)}]",
-            cidr=ipaddress.IPv4Network(properties["CidrBlock"]),
-            route_table=route_tables[logical_id],
-            default_route_target=default_routes.get(route_tables[logical_id]),
+    """Read the network of a synthesized template (a dict as ``Template.to_json()`` returns).
+
+    Raises ``ValueError`` for a template the docs cannot draw: not exactly one VPC with a literal
+    IPv4 CIDR, a subnet without its L2 subnet group, CIDR or route table, or a hard-coded AZ name.
+    """
+    model = read_template(template)
+    if len(model.vpc_cidr) != 1:
+        raise ValueError(
+            f"expected one AWS::EC2::VPC with a literal IPv4 CidrBlock in the template, found {len(model.vpc_cidr)}"
         )
-        for logical_id, properties in subnet_resources
-    ]
+    resources: Mapping[str, Mapping[str, Any]] = template["Resources"]
+    default_routes = {
+        route.route_table: route.target_id
+        for route in model.routes
+        if route.destination == EVERYWHERE and route.target in ("igw", "nat")
+    }
+    subnet_properties = dict(_of_type(resources, "AWS::EC2::Subnet"))
+    # AZ placement is the one subnet fact the template model does not carry.
+    zone_ids = [properties.get("AvailabilityZoneId") for properties in subnet_properties.values()]
+    pinned = list(dict.fromkeys(zone_id for zone_id in zone_ids if zone_id))
+    subnets = []
+    for modelled in model.subnets:
+        properties = subnet_properties[modelled.logical_id]
+        column = az_column(properties, pinned)
+        subnets.append(
+            Subnet(
+                logical_id=modelled.logical_id,
+                tier=_subnet_group(modelled.logical_id, modelled.tier),
+                az=column,
+                az_label=properties.get("AvailabilityZoneId") or f"Fn::GetAZs[{column}]",
+                cidr=_one_network(modelled.cidr, f"subnet {modelled.logical_id}'s CidrBlock"),
+                route_table=_required(modelled.route_table, f"subnet {modelled.logical_id} has no route table"),
+                default_route_target=default_routes.get(modelled.route_table or ""),
+            )
+        )
     tier_order = list(dict.fromkeys(subnet.tier for subnet in subnets))
     subnets.sort(key=lambda subnet: (tier_order.index(subnet.tier), subnet.az))
-    gateways = [logical_id for logical_id, _ in _of_type(resources, "AWS::EC2::InternetGateway")]
     return NetworkModel(
-        vpc_cidr=ipaddress.IPv4Network(vpcs[0]["CidrBlock"]),
+        vpc_cidr=model.vpc_cidr[0],
         subnets=tuple(subnets),
-        internet_gateway=gateways[0] if gateways else None,
+        # The gateway the public routes use: the model knows it by those routes.
+        internet_gateway=next((route.target_id for route in model.routes if route.target == "igw"), None),
+        # From here on, what the template model does not carry, read from the resources' own properties;
+        # the group rules and the ACLs come from the model again.
         nat_gateways=tuple(
-            NatGateway(logical_id, _ref(properties["SubnetId"]), _ref(properties["AllocationId"]))
+            NatGateway(logical_id, _ref(properties["SubnetId"]))
             for logical_id, properties in _of_type(resources, "AWS::EC2::NatGateway")
         ),
         endpoints=tuple(
@@ -219,13 +254,40 @@ def read_network(template: Template) -> NetworkModel:
             if properties.get("LogDestinationType") == "s3"
         ),
         security_groups=tuple(
-            SecurityGroup(logical_id, properties["GroupDescription"], _ingress_rules(properties))
+            SecurityGroup(logical_id, properties["GroupDescription"], _ingress_rules(model, logical_id))
             for logical_id, properties in _of_type(resources, "AWS::EC2::SecurityGroup")
         ),
-        network_acls=_network_acls(resources, {subnet.logical_id: subnet.tier for subnet in subnets}),
+        network_acls=_network_acls(model),
         elastic_ips=len(_of_type(resources, "AWS::EC2::EIP")),
         kms_keys=len(_of_type(resources, "AWS::KMS::Key")),
     )
+
+
+def _subnet_group(logical_id: str, tier: str) -> str:
+    """The L2 subnet-group name of a subnet the template model put in ``tier``."""
+    if not tier:
+        raise ValueError(f"subnet {logical_id} has no aws-cdk:subnet-name tag; it was not made by the L2 Vpc")
+    if tier not in SUBNET_GROUP_OF_TIER:
+        raise ValueError(f"subnet {logical_id} is in subnet group {tier!r}, none of {sorted(TIER_OF_SUBNET_GROUP)}")
+    return SUBNET_GROUP_OF_TIER[tier]
+
+
+def _one_network(found: AddressSet, what: str) -> ipaddress.IPv4Network:
+    """The one IPv4 network of ``found``; the model reads a token it cannot resolve as everywhere."""
+    if len(found) != 1 or found == EVERYWHERE:
+        raise ValueError(f"{what} is not one literal IPv4 network: the template model read {found!r}")
+    return found[0]
+
+
+def _required(value: str | None, problem: str) -> str:
+    if value is None:
+        raise ValueError(problem)
+    return value
+
+
+def _addresses(found: AddressSet) -> str:
+    """``10.0.11.0/24`` as the docs write a peer, or ``UNMODELLED_PEER`` when the model read none."""
+    return ", ".join(str(network) for network in found) or UNMODELLED_PEER
 
 
 def _of_type(resources: Mapping[str, Mapping[str, Any]], resource_type: str) -> list[tuple[str, Mapping[str, Any]]]:
@@ -246,16 +308,8 @@ def _ref(value: Any) -> str:
 
 
 def tag_value(properties: Mapping[str, Any], key: str) -> str | None:
-    """The value of tag ``key`` in a resource's ``properties``, or None."""
+    """The value of tag ``key`` in a resource's ``properties``, or None (the tests' template queries use it)."""
     return next((str(tag["Value"]) for tag in properties.get("Tags", []) if tag["Key"] == key), None)
-
-
-def _subnet_tier(logical_id: str, properties: Mapping[str, Any]) -> str:
-    """The L2 subnet-group name the CDK tags every subnet with."""
-    tier = tag_value(properties, "aws-cdk:subnet-name")
-    if tier is None:
-        raise ValueError(f"subnet {logical_id} has no aws-cdk:subnet-name tag; it was not made by the L2 Vpc")
-    return tier
 
 
 def az_column(properties: Mapping[str, Any], pinned: list[str]) -> int:
@@ -281,35 +335,34 @@ def _service_suffix(service_name: Any) -> str:
     return name.split(".", 3)[3] if name.startswith("com.amazonaws.") else name
 
 
-_ACL_PROTOCOLS = {"-1": "all", "6": "TCP", "17": "UDP", "1": "ICMP"}
+#: How the docs write the template model's protocols.
+_ACL_PROTOCOLS = {"all": "all", "tcp": "TCP", "udp": "UDP", "icmp": "ICMP"}
 
 
-def _network_acls(
-    resources: Mapping[str, Mapping[str, Any]], tier_of_subnet: Mapping[str, str]
-) -> tuple[NetworkAcl, ...]:
-    """Each ACL with the tier of its subnets, and its allow entries grouped by direction, protocol and ports."""
+def _network_acls(model: TemplateModel) -> tuple[NetworkAcl, ...]:
+    """Each ACL with the tier of its subnets, and its allow entries grouped by direction, protocol and ports.
+
+    ACLs are in the order their subnets are (tier order), then any ACL that only has entries.
+    """
     tiers = {
-        _ref(p["NetworkAclId"]): tier_of_subnet.get(_ref(p["SubnetId"]), "")
-        for _, p in _of_type(resources, "AWS::EC2::SubnetNetworkAclAssociation")
+        subnet.network_acl: SUBNET_GROUP_OF_TIER.get(subnet.tier, subnet.tier)
+        for subnet in model.subnets
+        if subnet.network_acl
     }
+    acl_ids = dict.fromkeys([*tiers, *(entry.network_acl for entry in model.acl_entries)])
     acls = []
-    for logical_id, _ in _of_type(resources, "AWS::EC2::NetworkAcl"):
+    for logical_id in acl_ids:
         grouped: dict[tuple[bool, str, str], list[str]] = {}
         entries = sorted(
-            (p for _, p in _of_type(resources, "AWS::EC2::NetworkAclEntry") if _ref(p["NetworkAclId"]) == logical_id),
-            key=lambda p: (bool(p.get("Egress", False)), int(p["RuleNumber"])),
+            (entry for entry in model.acl_entries if entry.network_acl == logical_id),
+            key=lambda entry: (entry.egress, entry.number),
         )
         for entry in entries:
-            if str(entry["RuleAction"]).lower() != "allow":
+            if not entry.allow:
                 continue
-            port_range = entry.get("PortRange")
-            ports = "" if not port_range else _port_text(int(port_range["From"]), int(port_range["To"]))
-            key = (
-                bool(entry.get("Egress", False)),
-                _ACL_PROTOCOLS.get(str(entry["Protocol"]), str(entry["Protocol"])),
-                ports,
-            )
-            grouped.setdefault(key, []).append(str(entry.get("CidrBlock", entry.get("Ipv6CidrBlock", ""))))
+            ports = "" if entry.ports is None else _port_text(*entry.ports)
+            key = (entry.egress, _ACL_PROTOCOLS.get(entry.protocol, entry.protocol), ports)
+            grouped.setdefault(key, []).append(_addresses(entry.peer))
         lines = tuple(
             AclLine(egress, protocol, ports, tuple(peers)) for (egress, protocol, ports), peers in grouped.items()
         )
@@ -319,23 +372,6 @@ def _network_acls(
 
 def _port_text(low: int, high: int) -> str:
     return str(low) if low == high else f"{low}-{high}"
-
-
-def _route_tables_by_subnet(resources: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    return {
-        _ref(properties["SubnetId"]): _ref(properties["RouteTableId"])
-        for _, properties in _of_type(resources, "AWS::EC2::SubnetRouteTableAssociation")
-    }
-
-
-def _default_route_targets(resources: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """Route table -> the gateway its 0.0.0.0/0 route goes to."""
-    targets = {}
-    for _, properties in _of_type(resources, "AWS::EC2::Route"):
-        if properties.get("DestinationCidrBlock") == "0.0.0.0/0":
-            target = properties.get("NatGatewayId") or properties["GatewayId"]
-            targets[_ref(properties["RouteTableId"])] = _ref(target)
-    return targets
 
 
 def _flow_log(resources: Mapping[str, Mapping[str, Any]], logical_id: str, properties: Mapping[str, Any]) -> FlowLog:
@@ -378,13 +414,16 @@ def _archive(resources: Mapping[str, Mapping[str, Any]], logical_id: str, proper
     )
 
 
-def _ingress_rules(properties: Mapping[str, Any]) -> tuple[IngressRule, ...]:
-    return tuple(
-        IngressRule(
-            protocol=str(rule["IpProtocol"]),
-            from_port=rule.get("FromPort"),
-            to_port=rule.get("ToPort"),
-            source=rule.get("CidrIp") or rule["CidrIpv6"],
-        )
-        for rule in properties.get("SecurityGroupIngress", [])
-    )
+def _ingress_rules(model: TemplateModel, group: str) -> tuple[IngressRule, ...]:
+    """The ingress rules of ``group``, inline and standalone, as the template model reads them."""
+    rules = []
+    for rule in model.group_rules:
+        if rule.group != group or rule.egress:
+            continue
+        if rule.peer_group is not None:
+            source = "this group" if rule.peer_group == group else f"group {rule.peer_group}"
+        else:
+            source = _addresses(rule.peer)
+        from_port, to_port = rule.ports if rule.ports is not None else (None, None)
+        rules.append(IngressRule(rule.protocol, from_port, to_port, source))
+    return tuple(rules)

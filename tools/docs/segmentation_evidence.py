@@ -1,4 +1,4 @@
-"""The README's segmentation evidence: each matrix rule's verdict over the prod template, by layer.
+"""docs/segmentation.md's evidence: each matrix rule's verdict over the prod template, by layer.
 
 The same checker that gates every synth reads the synthesized template here, so the table is what
 an assessor can re-derive from ``cdk synth`` output; ``make docs`` keeps it current.
