@@ -9,6 +9,7 @@ import pytest
 from aws_cdk.assertions import Template
 
 from tap_vpc.settings.config import TapVpcConfig
+from tests.template_helpers import synthesized_with_paths
 from tools.project import synthesize
 
 
@@ -28,6 +29,12 @@ def template(default_config: TapVpcConfig) -> Template:
 def template_json(template: Template) -> Mapping[str, Any]:
     """The same template as a dict, for walking references."""
     return template.to_json()
+
+
+@pytest.fixture(scope="session")
+def template_with_paths(default_config: TapVpcConfig) -> Mapping[str, Any]:
+    """The same template with each resource's ``aws:cdk:path``, as ``cdk synth`` writes it: find by construct path."""
+    return synthesized_with_paths(default_config)
 
 
 _SKIPPED_INTEGRATION: list[str] = []
