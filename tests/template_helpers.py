@@ -48,6 +48,22 @@ def with_paths(stack: Stack, template: Mapping[str, Any]) -> dict[str, Any]:
     return {**template, "Resources": resources}
 
 
+def logical_id_in(stack: Stack, path: str) -> str:
+    """The logical ID of the resource at construct path ``path`` in ``stack``'s tree (before or without a template).
+
+    ``path`` names the L1 resource, or an L2 construct whose default child is one (``"Vpc"``).
+    """
+    from aws_cdk import CfnElement  # local: aws-cdk-lib starts its jsii runtime on import
+
+    construct = stack.node.find_child(path.split("/")[0])
+    for part in path.split("/")[1:]:
+        construct = construct.node.find_child(part)
+    element = construct if CfnElement.is_cfn_element(construct) else construct.node.default_child
+    if element is None or not CfnElement.is_cfn_element(element):
+        raise AssertionError(f"{path!r} holds no resource")
+    return str(stack.resolve(cast("CfnElement", element).logical_id))
+
+
 @functools.cache
 def synthesized_with_paths(config: TapVpcConfig) -> Mapping[str, Any]:
     """The template of ``config`` (``tools.project.synthesize``, the same synth) with its construct paths.
