@@ -13,7 +13,15 @@ from aws_cdk.assertions import Template
 
 from tap_vpc.flow_logs.flow_log import VpcFlowLog
 from tap_vpc.settings.config import TapVpcConfig
-from tests.template_helpers import att_at, logical_id_at, ref_at, resource_at, resources_of, synthesized_with_paths
+from tests.template_helpers import (
+    att_at,
+    logical_id_at,
+    ref_at,
+    resource_at,
+    resources_of,
+    synthesized_with_paths,
+    with_paths,
+)
 from tools.project import synthesize
 
 ACCOUNT = {"Ref": "AWS::AccountId"}
@@ -228,11 +236,8 @@ def test_an_imported_bucket_gets_the_archive_flow_log_without_a_policy_to_wait_f
     vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0, subnet_configuration=[])
     bucket = s3.Bucket.from_bucket_name(stack, "Archive", "central-flow-log-archive")
     VpcFlowLog(stack, "FlowLog", vpc=vpc, log_group_name="/probe", archive_bucket=bucket)
-    archive = next(
-        r
-        for r in Template.from_stack(stack).to_json()["Resources"].values()
-        if r["Type"] == "AWS::EC2::FlowLog" and r["Properties"]["LogDestinationType"] == "s3"
-    )
+    archive = resource_at(with_paths(stack, Template.from_stack(stack).to_json()), "FlowLog/ArchiveFlowLog/FlowLog")
+    assert archive["Properties"]["LogDestinationType"] == "s3"
     assert archive["Properties"]["LogDestination"] == {
         "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::central-flow-log-archive"]]
     }
