@@ -143,8 +143,9 @@ def test_the_projected_years_run_from_the_archives_first_through_this_one(templa
     assert all(re.fullmatch(r"\d{4}", year) for year in years), years  # year=2026: four digits, no padding
     assert years == [str(year) for year in range(int(years[0]), int(years[-1]) + 1)]  # no year skipped
     # Integer projection has no NOW: a year outside the range has no partitions, so its records go unseen.
-    # The fleet began writing the archive in 2026, and retained records stay for a year or more.
-    assert {"2026", str(datetime.datetime.now(datetime.UTC).year)} <= set(years)
+    # The README promises 2026 (the archive's first records) to 2050, and says to extend it before then.
+    assert (years[0], years[-1]) == ("2026", "2050")
+    assert str(datetime.datetime.now(datetime.UTC).year) in years
 
 
 def test_the_location_template_is_the_hive_hourly_layout_under_the_archive_bucket(
@@ -189,10 +190,13 @@ def test_every_hour_flow_logs_write_is_a_projected_partition(
     assert location_of(parameters, ref_at(template_with_paths, "FlowLogArchive/Bucket/Resource"), folders) == written
 
 
-def test_the_table_is_external_parquet(template_json: Mapping[str, Any]) -> None:
+def test_the_table_is_external_parquet_and_its_parameters_are_the_projection(template_json: Mapping[str, Any]) -> None:
     parameters = parameters_of(template_json)
     assert parameters["EXTERNAL"] == "TRUE"
     assert parameters["classification"] == "parquet"
+    # Nothing else: Parquet has no header line to skip, and no crawler or partition index is involved.
+    others = {name for name in parameters if not name.startswith("projection.")}
+    assert others == {"EXTERNAL", "classification", "storage.location.template"}
 
 
 def test_table_reads_parquet_at_the_archive_location(template_with_paths: Mapping[str, Any]) -> None:
