@@ -9,7 +9,6 @@ import pytest
 from aws_cdk.assertions import Template
 
 from tap_vpc.settings.config import TapVpcConfig
-from tests.template_helpers import synthesized_with_paths
 from tools.project import synthesize
 
 
@@ -34,6 +33,8 @@ def template_json(template: Template) -> Mapping[str, Any]:
 @pytest.fixture(scope="session")
 def template_with_paths(default_config: TapVpcConfig) -> Mapping[str, Any]:
     """The same template with each resource's ``aws:cdk:path``, as ``cdk synth`` writes it: find by construct path."""
+    from tests.template_helpers import synthesized_with_paths  # local: only the tests that find by path load it
+
     return synthesized_with_paths(default_config)
 
 

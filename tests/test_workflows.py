@@ -29,7 +29,7 @@ ALLOWED_ACTIONS = {
     "aws-actions/configure-aws-credentials",
 }
 #: A ``uses:`` key, however it is written: every one must then read as ``PINNED``.
-USES_KEY = re.compile(r"^\s*(?:-\s+)?uses\s*:", re.MULTILINE)
+USES_KEY = re.compile(r"^\s*(?:-\s+)?uses\s*:")
 #: ``uses: owner/repo[/path]@<full 40-hex commit SHA> # v<release>``: immutable, and in the form Dependabot
 #: updates, SHA and version comment together (a tag or a short SHA could be moved or collide).
 PINNED = re.compile(
