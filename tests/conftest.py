@@ -30,6 +30,14 @@ def template_json(template: Template) -> Mapping[str, Any]:
     return template.to_json()
 
 
+@pytest.fixture(scope="session")
+def template_with_paths(default_config: TapVpcConfig) -> Mapping[str, Any]:
+    """The same template with each resource's ``aws:cdk:path``, as ``cdk synth`` writes it: find by construct path."""
+    from tests.template_helpers import synthesized_with_paths  # local: only the tests that find by path load it
+
+    return synthesized_with_paths(default_config)
+
+
 _SKIPPED_INTEGRATION: list[str] = []
 
 

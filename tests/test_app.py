@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tools.project import ROOT, cdk_json_context
+from tests.template_helpers import cdk_path, synthesized_with_paths
+from tools.project import ROOT, cdk_json_context, config_for
 
 
 def run(command: list[str], outdir: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -82,9 +83,17 @@ def test_a_bare_synth_writes_every_declared_environment_in_its_account(tmp_path:
 
 
 def test_a_selected_environment_synthesizes_alone(tmp_path: Path) -> None:
-    result = run([sys.executable, "app.py"], tmp_path, CDK_CONTEXT_JSON=context_json(), ENVIRONMENT_SUFFIX="dev")
+    # `cdk synth` also turns on path metadata (`--path-metadata`, its default), as here.
+    context = json.dumps({**cdk_json_context(), "aws:cdk:enable-path-metadata": True})
+    result = run([sys.executable, "app.py"], tmp_path, CDK_CONTEXT_JSON=context, ENVIRONMENT_SUFFIX="dev")
     assert result.returncode == 0, result.stderr
     assert [path.name for path in tmp_path.glob("*.template.json")] == ["TapVpcStack-dev.template.json"]
+    # The construct paths it records are those the tests find resources by (tests/template_helpers.py).
+    written = json.loads((tmp_path / "TapVpcStack-dev.template.json").read_text())
+    in_process = synthesized_with_paths(config_for(environmentSuffix="dev"))
+    assert {lid: cdk_path(resource) for lid, resource in written["Resources"].items()} == {
+        lid: cdk_path(resource) for lid, resource in in_process["Resources"].items()
+    }
 
 
 def test_a_bare_synth_reports_a_problem_shared_by_every_environment_once(tmp_path: Path) -> None:

@@ -13,7 +13,15 @@ from aws_cdk.assertions import Template
 
 from tap_vpc.flow_logs.flow_log import VpcFlowLog
 from tap_vpc.settings.config import TapVpcConfig
-from tests.template_helpers import resources_of
+from tests.template_helpers import (
+    att_at,
+    logical_id_at,
+    ref_at,
+    resource_at,
+    resources_of,
+    synthesized_with_paths,
+    with_paths,
+)
 from tools.project import synthesize
 
 ACCOUNT = {"Ref": "AWS::AccountId"}
@@ -23,32 +31,27 @@ LOGS_SOURCE_ARN = {
 DELIVERY_CONDITIONS = {"StringEquals": {"aws:SourceAccount": ACCOUNT}, "ArnLike": {"aws:SourceArn": LOGS_SOURCE_ARN}}
 
 
-#: Logical IDs, stable across synths (contract/logical-ids.json guards them).
-BUCKETS = {
-    "Bucket": "FlowLogArchiveBucketEDB91C57",
-    "QueryResultsBucket": "FlowLogArchiveQueryResultsBucket079692E6",
-    "AccessLogBucket": "FlowLogArchiveAccessLogBucket31908095",
-}
-POLICIES = {
-    "Bucket": "FlowLogArchiveBucketPolicy1F2C7A56",
-    "QueryResultsBucket": "FlowLogArchiveQueryResultsBucketPolicy84DF9965",
-    "AccessLogBucket": "FlowLogArchiveAccessLogBucketPolicyC7507BD1",
-}
+#: The archive's three buckets, by construct path under the FlowLogArchive construct.
+BUCKETS = ("Bucket", "QueryResultsBucket", "AccessLogBucket")
+
+
+def bucket_path(name: str) -> str:
+    return f"FlowLogArchive/{name}/Resource"
 
 
 def bucket(template: Mapping[str, Any], name: str) -> dict[str, Any]:
-    return dict(template["Resources"][BUCKETS[name]])
+    return resource_at(template, bucket_path(name))
 
 
 def statements(template: Mapping[str, Any], bucket_name: str) -> dict[str, dict[str, Any]]:
-    policy = template["Resources"][POLICIES[bucket_name]]
-    assert policy["Properties"]["Bucket"] == {"Ref": BUCKETS[bucket_name]}
+    policy = resource_at(template, f"FlowLogArchive/{bucket_name}/Policy/Resource")
+    assert policy["Properties"]["Bucket"] == ref_at(template, bucket_path(bucket_name))
     document = policy["Properties"]["PolicyDocument"]["Statement"]
     return {s.get("Sid", f"{s['Effect']}{s['Action']}"): s for s in document}
 
 
-def test_the_archive_flow_log_writes_hourly_hive_parquet_to_the_bucket(template_json: Mapping[str, Any]) -> None:
-    flow_log = template_json["Resources"]["FlowLogArchiveFlowLogB5FAD573"]
+def test_the_archive_flow_log_writes_hourly_hive_parquet_to_the_bucket(template_with_paths: Mapping[str, Any]) -> None:
+    flow_log = resource_at(template_with_paths, "FlowLog/ArchiveFlowLog/FlowLog")
     properties = flow_log["Properties"]
     # PascalCase, as AWS::EC2::FlowLog's schema spells them (aws-cdk-lib writes camelCase: aws/aws-cdk#25432).
     assert properties["DestinationOptions"] == {
@@ -57,26 +60,26 @@ def test_the_archive_flow_log_writes_hourly_hive_parquet_to_the_bucket(template_
         "PerHourPartition": True,
     }
     assert properties["LogDestinationType"] == "s3"
-    assert properties["LogDestination"] == {"Fn::GetAtt": ["FlowLogArchiveBucketEDB91C57", "Arn"]}
+    assert properties["LogDestination"] == att_at(template_with_paths, bucket_path("Bucket"), "Arn")
     assert "DeliverLogsPermissionArn" not in properties  # S3 delivery uses the bucket policy, not a role
-    assert flow_log["DependsOn"] == ["FlowLogArchiveBucketPolicy1F2C7A56"]
+    assert flow_log["DependsOn"] == [logical_id_at(template_with_paths, "FlowLogArchive/Bucket/Policy/Resource")]
 
 
-def test_both_flow_logs_record_the_same_traffic_in_the_same_format(template_json: Mapping[str, Any]) -> None:
-    flow_logs = list(resources_of(template_json, "AWS::EC2::FlowLog").values())
+def test_both_flow_logs_record_the_same_traffic_in_the_same_format(template_with_paths: Mapping[str, Any]) -> None:
+    flow_logs = list(resources_of(template_with_paths, "AWS::EC2::FlowLog").values())
     assert len(flow_logs) == 2
     for key in ("LogFormat", "TrafficType", "MaxAggregationInterval", "ResourceId"):
         assert flow_logs[0]["Properties"][key] == flow_logs[1]["Properties"][key], key
 
 
-def test_archive_bucket_is_kms_encrypted_with_the_bucket_key(template_json: Mapping[str, Any]) -> None:
-    encryption = bucket(template_json, "Bucket")["Properties"]["BucketEncryption"]
+def test_archive_bucket_is_kms_encrypted_with_the_bucket_key(template_with_paths: Mapping[str, Any]) -> None:
+    encryption = bucket(template_with_paths, "Bucket")["Properties"]["BucketEncryption"]
     assert encryption == {
         "ServerSideEncryptionConfiguration": [
             {
                 "BucketKeyEnabled": True,
                 "ServerSideEncryptionByDefault": {
-                    "KMSMasterKeyID": {"Fn::GetAtt": ["FlowLogArchiveKey56C6EA68", "Arn"]},
+                    "KMSMasterKeyID": att_at(template_with_paths, "FlowLogArchive/Key/Resource", "Arn"),
                     "SSEAlgorithm": "aws:kms",
                 },
             }
@@ -84,11 +87,11 @@ def test_archive_bucket_is_kms_encrypted_with_the_bucket_key(template_json: Mapp
     }
 
 
-@pytest.mark.parametrize("name", ["Bucket", "QueryResultsBucket", "AccessLogBucket"])
+@pytest.mark.parametrize("name", BUCKETS)
 def test_every_archive_bucket_is_versioned_private_and_owner_enforced(
-    template_json: Mapping[str, Any], name: str
+    template_with_paths: Mapping[str, Any], name: str
 ) -> None:
-    properties = bucket(template_json, name)["Properties"]
+    properties = bucket(template_with_paths, name)["Properties"]
     assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
     assert properties["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
@@ -98,13 +101,13 @@ def test_every_archive_bucket_is_versioned_private_and_owner_enforced(
     }
     assert properties["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
     assert properties["NotificationConfiguration"] == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
-    tls = statements(template_json, name)["Denys3:*"]
+    tls = statements(template_with_paths, name)["Denys3:*"]
     assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert tls["Principal"] == {"AWS": "*"}
 
 
-def test_default_archive_is_locked_in_compliance_mode_for_a_year(template_json: Mapping[str, Any]) -> None:
-    properties = bucket(template_json, "Bucket")["Properties"]
+def test_default_archive_is_locked_in_compliance_mode_for_a_year(template_with_paths: Mapping[str, Any]) -> None:
+    properties = bucket(template_with_paths, "Bucket")["Properties"]
     assert properties["ObjectLockEnabled"] is True
     assert properties["ObjectLockConfiguration"] == {
         "ObjectLockEnabled": "Enabled",
@@ -112,8 +115,8 @@ def test_default_archive_is_locked_in_compliance_mode_for_a_year(template_json: 
     }
 
 
-def test_lifecycle_moves_to_glacier_instant_retrieval_then_expires(template_json: Mapping[str, Any]) -> None:
-    (rule,) = bucket(template_json, "Bucket")["Properties"]["LifecycleConfiguration"]["Rules"]
+def test_lifecycle_moves_to_glacier_instant_retrieval_then_expires(template_with_paths: Mapping[str, Any]) -> None:
+    (rule,) = bucket(template_with_paths, "Bucket")["Properties"]["LifecycleConfiguration"]["Rules"]
     assert rule == {
         "Id": "GlacierInstantRetrievalThenExpire",
         "Status": "Enabled",
@@ -131,37 +134,37 @@ def test_retention_transition_and_mode_are_settings() -> None:
         archive_transition_days=30,
         archive_object_lock_mode="GOVERNANCE",
     )
-    template = synthesize(config).to_json()
+    template = synthesized_with_paths(config)
     properties = bucket(template, "Bucket")["Properties"]
     assert properties["ObjectLockConfiguration"]["Rule"] == {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 2557}}
     (rule,) = properties["LifecycleConfiguration"]["Rules"]
     assert (rule["Transitions"][0]["TransitionInDays"], rule["ExpirationInDays"]) == (30, 2557)
 
 
-def test_server_access_logs_go_to_a_separate_sse_s3_bucket(template_json: Mapping[str, Any]) -> None:
-    access_log_bucket = {"Ref": "FlowLogArchiveAccessLogBucket31908095"}
+def test_server_access_logs_go_to_a_separate_sse_s3_bucket(template_with_paths: Mapping[str, Any]) -> None:
+    access_log_bucket = ref_at(template_with_paths, bucket_path("AccessLogBucket"))
     for name, prefix in (("Bucket", "archive/"), ("QueryResultsBucket", "query-results/")):
-        logging = bucket(template_json, name)["Properties"]["LoggingConfiguration"]
+        logging = bucket(template_with_paths, name)["Properties"]["LoggingConfiguration"]
         assert logging == {"DestinationBucketName": access_log_bucket, "LogFilePrefix": prefix}
-    properties = bucket(template_json, "AccessLogBucket")["Properties"]
+    properties = bucket(template_with_paths, "AccessLogBucket")["Properties"]
     # S3 delivers server access logs only to SSE-S3 buckets without an Object Lock default retention.
     assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"] == [
         {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
     ]
     assert "ObjectLockConfiguration" not in properties
     assert "LoggingConfiguration" not in properties
-    write = next(s for s in statements(template_json, "AccessLogBucket").values() if s["Effect"] == "Allow")
+    write = next(s for s in statements(template_with_paths, "AccessLogBucket").values() if s["Effect"] == "Allow")
     assert write["Principal"] == {"Service": "logging.s3.amazonaws.com"}
     assert write["Action"] == "s3:PutObject"
 
 
-def test_delivery_policy_admits_only_this_accounts_log_deliveries(template_json: Mapping[str, Any]) -> None:
-    policy = statements(template_json, "Bucket")
+def test_delivery_policy_admits_only_this_accounts_log_deliveries(template_with_paths: Mapping[str, Any]) -> None:
+    policy = statements(template_with_paths, "Bucket")
     write = policy["AWSLogDeliveryWrite"]
     assert write["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
     assert write["Action"] == "s3:PutObject"
     assert write["Resource"] == {
-        "Fn::Join": ["", [{"Fn::GetAtt": ["FlowLogArchiveBucketEDB91C57", "Arn"]}, "/AWSLogs/*"]]
+        "Fn::Join": ["", [att_at(template_with_paths, bucket_path("Bucket"), "Arn"), "/AWSLogs/*"]]
     }
     assert write["Condition"] == {
         "StringEquals": {"aws:SourceAccount": ACCOUNT, "s3:x-amz-acl": "bucket-owner-full-control"},
@@ -169,12 +172,15 @@ def test_delivery_policy_admits_only_this_accounts_log_deliveries(template_json:
     }
     acl_check = policy["AWSLogDeliveryAclCheck"]
     assert acl_check["Action"] == ["s3:GetBucketAcl", "s3:ListBucket"]
-    assert acl_check["Resource"] == {"Fn::GetAtt": ["FlowLogArchiveBucketEDB91C57", "Arn"]}
+    assert acl_check["Resource"] == att_at(template_with_paths, bucket_path("Bucket"), "Arn")
     assert acl_check["Condition"] == DELIVERY_CONDITIONS
 
 
-def test_archive_key_rotates_and_lets_log_delivery_encrypt_for_this_account(template_json: Mapping[str, Any]) -> None:
-    key = resources_of(template_json, "AWS::KMS::Key")["FlowLogArchiveKey56C6EA68"]
+def test_archive_key_rotates_and_lets_log_delivery_encrypt_for_this_account(
+    template_with_paths: Mapping[str, Any],
+) -> None:
+    key = resource_at(template_with_paths, "FlowLogArchive/Key/Resource")
+    assert key["Type"] == "AWS::KMS::Key"
     assert key["Properties"]["EnableKeyRotation"] is True
     by_sid = {s["Sid"]: s for s in key["Properties"]["KeyPolicy"]["Statement"] if "Sid" in s}
     delivery = by_sid["AllowVpcFlowLogsDelivery"]
@@ -190,27 +196,28 @@ def test_archive_key_rotates_and_lets_log_delivery_encrypt_for_this_account(temp
     ]
     assert delivery["Condition"] == DELIVERY_CONDITIONS
     assert by_sid["DenyGrantsExceptForAwsServices"]["Effect"] == "Deny"  # CT.KMS.PR.3
-    aliases = [a["Properties"]["AliasName"] for a in resources_of(template_json, "AWS::KMS::Alias").values()]
+    aliases = [a["Properties"]["AliasName"] for a in resources_of(template_with_paths, "AWS::KMS::Alias").values()]
     assert "alias/tap-vpc/dev/flow-log-archive" in aliases
 
 
-def test_query_results_expire_after_30_days(template_json: Mapping[str, Any]) -> None:
-    properties = bucket(template_json, "QueryResultsBucket")["Properties"]
+def test_query_results_expire_after_30_days(template_with_paths: Mapping[str, Any]) -> None:
+    properties = bucket(template_with_paths, "QueryResultsBucket")["Properties"]
     (rule,) = properties["LifecycleConfiguration"]["Rules"]
     assert (rule["ExpirationInDays"], rule["NoncurrentVersionExpiration"]) == (30, {"NoncurrentDays": 1})
     assert properties["ObjectLockConfiguration"]["Rule"] == {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}
 
 
-def test_prod_keeps_the_buckets_when_the_stack_goes(template_json: Mapping[str, Any]) -> None:
-    for name in ("Bucket", "QueryResultsBucket", "AccessLogBucket"):
-        resource = bucket(template_json, name)
+def test_prod_keeps_the_buckets_when_the_stack_goes(template_with_paths: Mapping[str, Any]) -> None:
+    for name in BUCKETS:
+        resource = bucket(template_with_paths, name)
         assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain"), name
 
 
 def test_non_retained_environments_delete_the_buckets_without_a_lambda() -> None:
-    template = synthesize(TapVpcConfig(environment_suffix="pr-8", retain_data=False, archive_retention_days=7))
-    resources = template.to_json()
-    for name in ("Bucket", "QueryResultsBucket", "AccessLogBucket"):
+    resources = synthesized_with_paths(
+        TapVpcConfig(environment_suffix="pr-8", retain_data=False, archive_retention_days=7)
+    )
+    for name in BUCKETS:
         assert bucket(resources, name)["DeletionPolicy"] == "Delete", name
     # No auto-delete custom resource: Object Lock would refuse it, and it would be a Lambda to govern.
     assert resources_of(resources, "Custom::S3AutoDeleteObjects") == {}
@@ -229,11 +236,8 @@ def test_an_imported_bucket_gets_the_archive_flow_log_without_a_policy_to_wait_f
     vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0, subnet_configuration=[])
     bucket = s3.Bucket.from_bucket_name(stack, "Archive", "central-flow-log-archive")
     VpcFlowLog(stack, "FlowLog", vpc=vpc, log_group_name="/probe", archive_bucket=bucket)
-    archive = next(
-        r
-        for r in Template.from_stack(stack).to_json()["Resources"].values()
-        if r["Type"] == "AWS::EC2::FlowLog" and r["Properties"]["LogDestinationType"] == "s3"
-    )
+    archive = resource_at(with_paths(stack, Template.from_stack(stack).to_json()), "FlowLog/ArchiveFlowLog/FlowLog")
+    assert archive["Properties"]["LogDestinationType"] == "s3"
     assert archive["Properties"]["LogDestination"] == {
         "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::central-flow-log-archive"]]
     }

@@ -18,6 +18,7 @@ import pytest
 
 from tap_vpc.flow_logs.fields import DEFAULT_LOG_FORMAT, log_format, table_columns
 from tap_vpc.flow_logs.named_queries import named_queries
+from tools.golden import load_contract
 
 ARROW_TYPES = {"int": pa.int32(), "bigint": pa.int64(), "string": pa.string()}
 PRIVATE_SUBNETS = "subnet-0aaa1111,subnet-0bbb2222"
@@ -27,6 +28,13 @@ PARAMETERS: dict[str, list[object]] = {
     "rejected_by_source": [],
     "private_egress_to_internet": [PRIVATE_SUBNETS],
     "address_in_window": ["10.0.11.57", "10.0.11.57", 1764000000, 1764000400],
+}
+#: What each investigation answers, as its description must say it.
+ANSWERS = {
+    "address_in_window": "Everything to or from one address in a time window",
+    "private_egress_to_internet": "Traffic from the private subnets to the internet",
+    "rejected_by_source": "Rejected flows by source address",
+    "top_talkers": "the source and destination pairs that moved the most bytes",
 }
 PARTITION = "AWSLogs/aws-account-id=111111111111/aws-service=vpcflowlogs/aws-region=us-east-1/year=2026/month=11/day=24"
 
@@ -97,17 +105,24 @@ def run(connection: duckdb.DuckDBPyConnection, name: str) -> list[tuple[Any, ...
     return connection.execute(for_duckdb(query.sql), PARAMETERS[name]).fetchall()
 
 
-def test_the_queries_are_the_four_investigations() -> None:
-    assert {query.name: query.description for query in named_queries()} == {
-        "address_in_window": "Everything to or from one address in a time window. Parameters: the address twice,"
-        " then the window's start and end in Unix seconds (the records' start and end fields).",
-        "private_egress_to_internet": "Traffic from the private subnets to the internet, by destination. The private"
-        " subnet IDs are the one parameter, comma-joined (the PrivateSubnetIds export). pkt_dstaddr is the real"
-        " destination behind the NAT gateway; anything outside the private (RFC 1918) and link-local ranges is the"
-        " internet.",
-        "rejected_by_source": "Rejected flows by source address: who keeps knocking on what the security groups and NACLs refuse.",
-        "top_talkers": "Top talkers: the source and destination pairs that moved the most bytes, accepted or not.",
-    }
+def test_the_queries_are_the_four_investigations_each_saying_what_it_answers() -> None:
+    queries = {query.name: query for query in named_queries()}
+    assert sorted(queries) == sorted(ANSWERS) == sorted(PARAMETERS)
+    for name, query in queries.items():
+        assert ANSWERS[name] in query.description, name
+        # Athena binds execution parameters to the ? placeholders in order: one per value an investigator gives.
+        assert query.sql.count("?") == len(PARAMETERS[name]), name
+        description = query.description
+        assert description.endswith("."), f"{name}: the description is prose an investigator reads"
+        assert not re.search(r"\bSELECT\b|--|\n", description), f"{name}: the description holds only the comment"
+        assert ("parameter" in description.lower()) == bool(PARAMETERS[name]), f"{name}: say what to bind, or nothing"
+    # What to bind, in the order bound (PARAMETERS): the address twice, then the window in Unix seconds...
+    assert (
+        "the address twice, then the window's start and end in Unix seconds" in queries["address_in_window"].description
+    )
+    # ...and the private subnets as one comma-joined value, which the stack exports.
+    assert "comma-joined (the PrivateSubnetIds export)" in queries["private_egress_to_internet"].description
+    assert "TapVpcStack-{environmentSuffix}-PrivateSubnetIds" in load_contract()  # the export it names exists
 
 
 def test_the_parquet_schema_is_the_record_format(archive: duckdb.DuckDBPyConnection) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
+
 from tap_vpc.settings.config import TapVpcConfig
-from tests.template_helpers import resources_of
+from tests.template_helpers import att_at, ref_at, resource_at, resources_of
 from tools.project import synthesize
 
-BUCKET = {"Ref": "FlowLogArchiveBucketEDB91C57"}
 #: The default record's columns and Athena types, in record order (Amazon VPC User Guide, "Flow log
 #: records": Parquet types INT_32 -> int, INT_64 -> bigint, STRING -> string).
 DEFAULT_COLUMNS = [
@@ -21,12 +24,54 @@ DEFAULT_COLUMNS = [
     ("az_id", "string"), ("pkt_src_aws_service", "string"), ("pkt_dst_aws_service", "string"),
     ("flow_direction", "string"), ("traffic_path", "int"),
 ]  # fmt: skip
-LOCATION = ["s3://", BUCKET, "/AWSLogs/"]
+#: Where a flow log with FileFormat parquet, HiveCompatiblePartitions and PerHourPartition writes an hour's
+#: files (Amazon VPC User Guide, "Flow log files"): under the bucket, key=value folders in this order,
+#: month, day and hour in two digits.
+HIVE_HOURLY_LAYOUT = (
+    "AWSLogs/aws-account-id={account}/aws-service=vpcflowlogs/aws-region={region}/"
+    "year={year:04d}/month={month:02d}/day={day:02d}/hour={hour:02d}/"
+)
+#: The layout's partition keys, in path order, named as flow logs name the folders.
+PARTITION_KEYS = ["aws-account-id", "aws-service", "aws-region", "year", "month", "day", "hour"]
+#: Stand-ins for the pseudo parameters the table's enums hold, to evaluate the projection with.
+ACCOUNT, REGION = "111111111111", "us-east-1"
+PSEUDO = {"AWS::AccountId": ACCOUNT, "AWS::Region": REGION}
 
 
 def table_of(template: Mapping[str, Any]) -> dict[str, Any]:
     (table,) = resources_of(template, "AWS::Glue::Table").values()
     return dict(table["Properties"])
+
+
+def parameters_of(template: Mapping[str, Any]) -> dict[str, Any]:
+    parameters: dict[str, Any] = table_of(template)["TableInput"]["Parameters"]
+    return parameters
+
+
+def projected(parameters: Mapping[str, Any], key: str) -> list[str]:
+    """The values Athena projects for partition ``key``, read as the Athena User Guide defines them.
+
+    ("Supported types for partition projection"): an enum's comma-separated values; an integer's range,
+    inclusive, stepped by ``interval`` and zero-padded to ``digits``.
+    """
+    kind = parameters[f"projection.{key}.type"]
+    if kind == "enum":
+        values = parameters[f"projection.{key}.values"]
+        return (PSEUDO[values["Ref"]] if isinstance(values, dict) else str(values)).split(",")
+    assert kind == "integer", f"{key}: projection type {kind!r}"
+    low, high = (int(bound) for bound in parameters[f"projection.{key}.range"].split(","))
+    digits = int(parameters.get(f"projection.{key}.digits", 1))
+    interval = int(parameters.get(f"projection.{key}.interval", 1))
+    return [str(value).zfill(digits) for value in range(low, high + 1, interval)]
+
+
+def location_of(parameters: Mapping[str, Any], bucket_ref: Mapping[str, Any], values: Mapping[str, str]) -> str:
+    """``storage.location.template`` filled in for one partition, the bucket's name as ``<bucket>``."""
+    join = parameters["storage.location.template"]["Fn::Join"]
+    assert join[0] == ""
+    parts = ["<bucket>" if part == bucket_ref else part for part in join[1]]
+    assert all(isinstance(part, str) for part in parts), join
+    return re.sub(r"\$\{([^}]+)\}", lambda placeholder: values[placeholder[1]], "".join(parts))
 
 
 def columns_of(template: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -61,66 +106,126 @@ def test_a_null_format_gives_the_columns_of_the_aws_default_record() -> None:
 
 def test_partition_keys_are_the_hive_layout_flow_logs_write(template_json: Mapping[str, Any]) -> None:
     keys = [(k["Name"], k["Type"]) for k in table_of(template_json)["TableInput"]["PartitionKeys"]]
-    assert keys == [
-        ("aws-account-id", "string"),
-        ("aws-service", "string"),
-        ("aws-region", "string"),
-        ("year", "string"),
-        ("month", "string"),
-        ("day", "string"),
-        ("hour", "string"),
-    ]
+    assert keys == [(key, "string") for key in PARTITION_KEYS]  # Athena's DDL for this layout: all strings
 
 
-def test_projection_covers_the_layout_without_a_crawler(template_json: Mapping[str, Any]) -> None:
-    parameters = table_of(template_json)["TableInput"]["Parameters"]
-    assert parameters == {
-        "EXTERNAL": "TRUE",
-        "classification": "parquet",
-        "projection.enabled": "true",
-        "projection.aws-account-id.type": "enum",
-        "projection.aws-account-id.values": {"Ref": "AWS::AccountId"},
-        "projection.aws-service.type": "enum",
-        "projection.aws-service.values": "vpcflowlogs",
-        "projection.aws-region.type": "enum",
-        "projection.aws-region.values": {"Ref": "AWS::Region"},
-        "projection.year.type": "integer",
-        "projection.year.range": "2026,2050",
-        "projection.month.type": "integer",
-        "projection.month.range": "1,12",
-        "projection.month.digits": "2",
-        "projection.day.type": "integer",
-        "projection.day.range": "1,31",
-        "projection.day.digits": "2",
-        "projection.hour.type": "integer",
-        "projection.hour.range": "0,23",
-        "projection.hour.digits": "2",
-        "storage.location.template": {
-            "Fn::Join": [
-                "",
-                [
-                    "s3://",
-                    BUCKET,
-                    "/AWSLogs/aws-account-id=${aws-account-id}/aws-service=${aws-service}/aws-region=${aws-region}/"
-                    "year=${year}/month=${month}/day=${day}/hour=${hour}/",
-                ],
-            ]
-        },
+def test_projection_is_on_for_exactly_the_partition_keys(template_json: Mapping[str, Any]) -> None:
+    parameters = parameters_of(template_json)
+    assert parameters["projection.enabled"] == "true"  # no crawler, no MSCK REPAIR TABLE
+    projected_columns = {name.split(".")[1] for name in parameters if name.startswith("projection.")} - {"enabled"}
+    assert projected_columns == set(PARTITION_KEYS)
+
+
+def test_account_service_and_region_are_one_value_enums(template_json: Mapping[str, Any]) -> None:
+    parameters = parameters_of(template_json)
+    assert parameters["projection.aws-account-id.type"] == "enum"
+    assert parameters["projection.aws-account-id.values"] == {"Ref": "AWS::AccountId"}  # this stack's account
+    assert parameters["projection.aws-service.type"] == "enum"
+    assert parameters["projection.aws-service.values"] == "vpcflowlogs"
+    assert parameters["projection.aws-region.type"] == "enum"
+    assert parameters["projection.aws-region.values"] == {"Ref": "AWS::Region"}  # this stack's region
+
+
+def test_months_days_and_hours_are_projected_two_digits_wide(template_json: Mapping[str, Any]) -> None:
+    parameters = parameters_of(template_json)
+    for key in ("month", "day", "hour"):
+        assert parameters[f"projection.{key}.type"] == "integer", key
+        assert parameters[f"projection.{key}.digits"] == "2", key  # month=01, as flow logs write it
+    assert projected(parameters, "month") == [f"{month:02d}" for month in range(1, 13)]
+    assert projected(parameters, "day") == [f"{day:02d}" for day in range(1, 32)]
+    assert projected(parameters, "hour") == [f"{hour:02d}" for hour in range(24)]
+
+
+def test_the_projected_years_run_from_the_archives_first_through_this_one(template_json: Mapping[str, Any]) -> None:
+    parameters = parameters_of(template_json)
+    assert parameters["projection.year.type"] == "integer"
+    years = projected(parameters, "year")
+    assert all(re.fullmatch(r"\d{4}", year) for year in years), years  # year=2026: four digits, no padding
+    assert years == [str(year) for year in range(int(years[0]), int(years[-1]) + 1)]  # no year skipped
+    # Integer projection has no NOW: a year outside the range has no partitions, so its records go unseen.
+    # The README promises 2026 (the archive's first records) to 2050, and says to extend it before then.
+    assert (years[0], years[-1]) == ("2026", "2050")
+    assert str(datetime.datetime.now(datetime.UTC).year) in years
+
+
+def test_the_location_template_is_the_hive_hourly_layout_under_the_archive_bucket(
+    template_with_paths: Mapping[str, Any],
+) -> None:
+    # One ${key} per partition key, in the layout's order; the rest is the path flow logs write.
+    assert parameters_of(template_with_paths)["storage.location.template"] == {
+        "Fn::Join": [
+            "",
+            [
+                "s3://",
+                ref_at(template_with_paths, "FlowLogArchive/Bucket/Resource"),
+                "/AWSLogs/aws-account-id=${aws-account-id}/aws-service=${aws-service}/aws-region=${aws-region}/"
+                "year=${year}/month=${month}/day=${day}/hour=${hour}/",
+            ],
+        ]
     }
 
 
-def test_table_reads_parquet_at_the_archive_location(template_json: Mapping[str, Any]) -> None:
-    properties = table_of(template_json)
-    assert properties["DatabaseName"] == {"Ref": "FlowLogTableDatabaseC68E683C"}
+@pytest.mark.parametrize(
+    "hour",
+    [
+        datetime.datetime(2026, 1, 1, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 11, 24, 13, tzinfo=datetime.UTC),
+        datetime.datetime(2028, 2, 29, 23, tzinfo=datetime.UTC),
+    ],
+    ids=lambda hour: hour.strftime("%Y-%m-%dT%H"),
+)
+def test_every_hour_flow_logs_write_is_a_projected_partition(
+    template_with_paths: Mapping[str, Any], hour: datetime.datetime
+) -> None:
+    parameters = parameters_of(template_with_paths)
+    written = "s3://<bucket>/" + HIVE_HOURLY_LAYOUT.format(
+        account=ACCOUNT, region=REGION, year=hour.year, month=hour.month, day=hour.day, hour=hour.hour
+    )
+    folders = dict(
+        folder.split("=", 1) for folder in written.removeprefix("s3://<bucket>/AWSLogs/").split("/") if folder
+    )
+    assert list(folders) == PARTITION_KEYS
+    for key, value in folders.items():
+        assert value in projected(parameters, key), f"{key}={value} is not projected"
+    assert location_of(parameters, ref_at(template_with_paths, "FlowLogArchive/Bucket/Resource"), folders) == written
+
+
+def test_the_table_is_external_parquet_and_its_parameters_are_the_projection(template_json: Mapping[str, Any]) -> None:
+    parameters = parameters_of(template_json)
+    assert parameters["EXTERNAL"] == "TRUE"
+    assert parameters["classification"] == "parquet"
+    # Nothing else: Parquet has no header line to skip, and no crawler or partition index is involved.
+    others = {name for name in parameters if not name.startswith("projection.")}
+    assert others == {"EXTERNAL", "classification", "storage.location.template"}
+
+
+def test_table_reads_parquet_at_the_archive_location(template_with_paths: Mapping[str, Any]) -> None:
+    properties = table_of(template_with_paths)
+    assert properties["DatabaseName"] == ref_at(template_with_paths, "FlowLogTable/Database")
     table = properties["TableInput"]
     assert (table["Name"], table["TableType"]) == ("vpc_flow_logs", "EXTERNAL_TABLE")
     storage = table["StorageDescriptor"]
-    assert storage["Location"] == {"Fn::Join": ["", LOCATION]}
+    # The prefix every partition lies under: where the archive flow log delivers.
+    assert storage["Location"] == {
+        "Fn::Join": ["", ["s3://", ref_at(template_with_paths, "FlowLogArchive/Bucket/Resource"), "/AWSLogs/"]]
+    }
     assert storage["InputFormat"] == "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
     assert storage["OutputFormat"] == "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
     assert storage["SerdeInfo"]["SerializationLibrary"] == "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
-    (database,) = resources_of(template_json, "AWS::Glue::Database").values()
+    (database,) = resources_of(template_with_paths, "AWS::Glue::Database").values()
     assert database["Properties"]["DatabaseInput"]["Name"] == "tap_vpc_dev"
+
+
+def test_the_table_reads_the_bucket_the_archive_flow_log_writes_in_that_layout(
+    template_with_paths: Mapping[str, Any],
+) -> None:
+    flow_log = resource_at(template_with_paths, "FlowLog/ArchiveFlowLog/FlowLog")["Properties"]
+    assert flow_log["LogDestination"] == att_at(template_with_paths, "FlowLogArchive/Bucket/Resource", "Arn")
+    assert flow_log["DestinationOptions"] == {
+        "FileFormat": "parquet",
+        "HiveCompatiblePartitions": True,
+        "PerHourPartition": True,
+    }
 
 
 def test_an_ephemeral_suffix_becomes_an_athena_safe_database_name() -> None:
@@ -129,22 +234,25 @@ def test_an_ephemeral_suffix_becomes_an_athena_safe_database_name() -> None:
     assert database["Properties"]["DatabaseInput"]["Name"] == "tap_vpc_sandbox_ana"
 
 
-def test_workgroup_enforces_kms_encrypted_expiring_results(template_json: Mapping[str, Any]) -> None:
-    (workgroup,) = resources_of(template_json, "AWS::Athena::WorkGroup").values()
+def test_workgroup_enforces_kms_encrypted_expiring_results(template_with_paths: Mapping[str, Any]) -> None:
+    workgroup = resource_at(template_with_paths, "Investigations/WorkGroup")
     properties = workgroup["Properties"]
     assert properties["Name"] == "tap-vpc-dev"
     assert properties["RecursiveDeleteOption"] is False  # retained data: saved queries are not swept away
     assert properties["WorkGroupConfiguration"] == {
         "EnforceWorkGroupConfiguration": True,
         "PublishCloudWatchMetricsEnabled": True,
-        "BytesScannedCutoffPerQuery": 107374182400,
+        "BytesScannedCutoffPerQuery": 100 * 1024**3,  # 100 GiB
         "ResultConfiguration": {
             "OutputLocation": {
-                "Fn::Join": ["", ["s3://", {"Ref": "FlowLogArchiveQueryResultsBucket079692E6"}, "/results/"]]
+                "Fn::Join": [
+                    "",
+                    ["s3://", ref_at(template_with_paths, "FlowLogArchive/QueryResultsBucket/Resource"), "/results/"],
+                ]
             },
             "EncryptionConfiguration": {
                 "EncryptionOption": "SSE_KMS",
-                "KmsKey": {"Fn::GetAtt": ["FlowLogArchiveKey56C6EA68", "Arn"]},
+                "KmsKey": att_at(template_with_paths, "FlowLogArchive/Key/Resource", "Arn"),
             },
         },
     }

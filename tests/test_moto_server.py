@@ -5,11 +5,12 @@ When a moto release fixes one, its "plain" test fails: drop the patch then.
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -98,18 +99,6 @@ def test_the_patches_are_for_the_installed_moto() -> None:
     import moto
 
     assert moto.__version__ == MOTO_VERSION == "5.2.5"
-    assert set(PATCHES) == {
-        "account-from-access-key",
-        "subnet-availability-zone-id",
-        "log-group-update",
-        "keep-resources-without-update",
-        "kms-key-tags",
-        "restrict-default-security-group",
-        "s3-bucket-properties",
-        "bucket-policy-conditions",
-        "archive-models",
-        "network-acl-models",
-    }
 
 
 def test_plain_moto_puts_every_access_key_in_its_default_account(plain: Emulator) -> None:
@@ -484,3 +473,68 @@ def test_patched_moto_creates_the_acl_its_entry_and_association_and_updates_the_
         e for e in acl_of_subnet(patched, outputs["SubnetId"])["Entries"] if not e["Egress"] and e["RuleNumber"] == 100
     ]
     assert [entry["PortRange"] for entry in inbound] == [{"From": 6379, "To": 6379}]
+
+
+#: Each patch and the tests that prove it still needed: plain moto fails (``plain``), the patched server works.
+PROOFS: dict[str, list[Callable[..., None]]] = {
+    "account-from-access-key": [
+        test_plain_moto_puts_every_access_key_in_its_default_account,
+        test_patched_moto_acts_in_the_account_the_key_names,
+    ],
+    "subnet-availability-zone-id": [
+        test_plain_moto_cannot_resolve_a_subnets_availability_zone,
+        test_patched_moto_places_a_subnet_by_az_id,
+    ],
+    "log-group-update": [
+        test_plain_moto_loses_a_log_group_whose_retention_changed,
+        test_patched_moto_updates_the_retention_in_place,
+    ],
+    "keep-resources-without-update": [
+        test_plain_moto_drops_a_resource_it_cannot_update,
+        test_patched_moto_keeps_a_resource_it_cannot_update,
+    ],
+    "kms-key-tags": [test_plain_moto_fails_on_kms_key_tags, test_patched_moto_tags_the_key],
+    "restrict-default-security-group": [
+        test_plain_moto_cannot_complete_the_default_group_lockdown,
+        test_patched_moto_locks_the_default_group_down,
+    ],
+    "s3-bucket-properties": [
+        test_plain_moto_creates_a_bucket_without_its_lock_lifecycle_or_logging,
+        test_patched_moto_applies_versioning_lock_lifecycle_access_block_and_logging,
+        test_plain_moto_fails_to_update_a_tagged_bucket_cloudformation_named,
+        test_patched_moto_updates_the_bucket_in_place,
+    ],
+    "bucket-policy-conditions": [
+        test_moto_denies_everything_under_a_tls_only_policy_without_the_conditions_patch,
+        test_patched_moto_stores_the_policy_and_still_serves_the_bucket,
+    ],
+    "archive-models": [
+        test_plain_moto_has_no_bucket_policy_resource,
+        test_plain_moto_skips_glue_and_athena,
+        test_patched_moto_creates_the_database_table_workgroup_and_query,
+        test_patched_moto_updates_a_glue_table_in_place,
+    ],
+    "network-acl-models": [
+        test_plain_moto_leaves_the_subnet_on_the_default_network_acl,
+        test_patched_moto_creates_the_acl_its_entry_and_association_and_updates_the_entry,
+    ],
+}
+
+
+def servers_of(test: Callable[..., None]) -> set[str]:
+    """Which emulators a test runs on: ``plain``, ``patched`` or both."""
+    return set(inspect.signature(test).parameters) & {"plain", "patched"}
+
+
+def test_every_patch_is_proven_needed_on_plain_moto_and_working_when_applied() -> None:
+    # A new patch needs its proof here; a patch moto no longer needs is dropped with its proof.
+    assert sorted(PATCHES) == sorted(PROOFS)
+    for name, tests in PROOFS.items():
+        assert {"plain", "patched"} <= set().union(*map(servers_of, tests)), name
+        assert len(PATCHES[name][1].split()) >= 4, f"{name}: say what plain moto gets wrong"
+    # Every test that shows plain moto failing stands for a patch.
+    proofs = {test.__name__ for tests in PROOFS.values() for test in tests}
+    plain_failures = {
+        name for name, test in globals().items() if name.startswith("test_") and "plain" in servers_of(test)
+    }
+    assert plain_failures <= proofs, plain_failures - proofs

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Template
 
 from tap_vpc.settings.config import TapVpcConfig
 from tests.template_helpers import (
+    att_at,
     az_index,
     default_route,
+    ref_at,
     resources_of,
     route_table_of,
     subnets_by_tier,
@@ -42,11 +44,15 @@ def test_no_subnet_auto_assigns_public_ips(template_json: Mapping[str, Any]) -> 
     assert [subnet["Properties"]["MapPublicIpOnLaunch"] for subnet in subnets] == [False] * 6
 
 
-def test_internet_gateway_attached(template: Template) -> None:
+def test_internet_gateway_attached(template: Template, template_with_paths: Mapping[str, Any]) -> None:
     template.resource_count_is("AWS::EC2::InternetGateway", 1)
+    template.resource_count_is("AWS::EC2::VPCGatewayAttachment", 1)
     template.has_resource_properties(
         "AWS::EC2::VPCGatewayAttachment",
-        {"VpcId": {"Ref": Match.string_like_regexp("^Vpc")}, "InternetGatewayId": {"Ref": Match.any_value()}},
+        {
+            "VpcId": ref_at(template_with_paths, "Vpc/Resource"),
+            "InternetGatewayId": ref_at(template_with_paths, "Vpc/IGW"),
+        },
     )
 
 
@@ -89,11 +95,11 @@ def test_gateway_endpoints_on_private_route_tables(template_json: Mapping[str, A
     assert services == {".s3": private_tables, ".dynamodb": private_tables}
 
 
-def test_default_security_group_is_locked_down(template: Template) -> None:
+def test_default_security_group_is_locked_down(template: Template, template_with_paths: Mapping[str, Any]) -> None:
     template.resource_count_is("Custom::VpcRestrictDefaultSG", 1)
     template.has_resource_properties(
         "Custom::VpcRestrictDefaultSG",
-        {"DefaultSecurityGroupId": {"Fn::GetAtt": [Match.any_value(), "DefaultSecurityGroup"]}},
+        {"DefaultSecurityGroupId": att_at(template_with_paths, "Vpc/Resource", "DefaultSecurityGroup")},
     )
 
 

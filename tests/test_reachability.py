@@ -7,7 +7,6 @@ careless edit would, and states the verdict and the deciding resource literally.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 from tap_vpc.segmentation.reachability.addresses import networks
 from tap_vpc.segmentation.reachability.check import check_template, describe_result, render_failure
 from tap_vpc.segmentation.reachability.matrix import MatrixRuleError, parse_matrix, parse_rule
+from tests.template_helpers import logical_id_at, resource_at, resources_matching, synthesized_with_paths
 from tools.project import config_for, synthesize
 
 PCI_MATRIX = [
@@ -32,7 +32,8 @@ PCI_MATRIX = [
 
 @pytest.fixture(scope="module")
 def dev() -> Mapping[str, Any]:
-    return synthesize(config_for(environmentSuffix="dev")).to_json()
+    """cdk.json's dev template, with construct paths: the resources a test changes are found by them."""
+    return synthesized_with_paths(config_for(environmentSuffix="dev"))
 
 
 def changed(template: Mapping[str, Any]) -> dict[str, Any]:
@@ -43,10 +44,9 @@ def verdicts(template: Mapping[str, Any]) -> dict[str, bool]:
     return {result.rule.text: result.holds for result in check_template(template)}
 
 
-def logical_id(template: Mapping[str, Any], prefix: str) -> str:
-    """The one logical ID that is ``prefix`` plus aws-cdk-lib's 8-character hash."""
-    (found,) = [lid for lid in template["Resources"] if re.fullmatch(re.escape(prefix) + "[0-9A-F]{8}", lid)]
-    return str(found)
+#: Construct paths (relative to the stack) of the resources the tests change or expect named.
+DATA_GROUP = "DataSecurityGroup/Resource"
+DATA_ROUTE_TABLE = "Vpc/IsolatedSubnet1/RouteTable"
 
 
 def acl_entry(acl: str, number: int, action: str, ports: tuple[int, int] | None) -> dict[str, Any]:
@@ -72,11 +72,10 @@ def test_the_template_carries_the_pci_matrix_and_every_rule_holds(dev: Mapping[s
 def test_allow_rules_name_the_resources_that_open_the_path(dev: Mapping[str, Any]) -> None:
     results = {result.rule.text: result for result in check_template(dev)}
     https = describe_result(results["internet -> public : 443 : allow"])
-    assert "route: open (VpcPublicSubnet1DefaultRoute" in https
-    assert "-> igw VpcIGW" in https
-    assert "NetworkAclsPublicAclIn100" in https
-    assert "(rule 100 allow 0.0.0.0/0)" in https
-    assert "security group: open (HttpsSecurityGroup" in https
+    route, igw = logical_id_at(dev, "Vpc/PublicSubnet1/DefaultRoute"), logical_id_at(dev, "Vpc/IGW")
+    assert f"route: open ({route} (0.0.0.0/0 -> igw {igw})" in https
+    assert f"{logical_id_at(dev, 'NetworkAcls/PublicAcl/In100/Resource')} (rule 100 allow 0.0.0.0/0)" in https
+    assert f"security group: open ({logical_id_at(dev, 'HttpsSecurityGroup/Resource')} (HTTPS from 0.0.0.0/0))" in https
     assert results["private -> data : data : allow"].flow == "tcp 5432"
 
 
@@ -88,7 +87,7 @@ def test_a_template_without_a_matrix_is_not_checked(dev: Mapping[str, Any]) -> N
 
 def test_a_data_group_without_its_5432_rules_breaks_the_allow_rule_by_name(dev: Mapping[str, Any]) -> None:
     template = changed(dev)
-    group = template["Resources"][logical_id(template, "DataSecurityGroup")]["Properties"]
+    group = resource_at(template, DATA_GROUP)["Properties"]
     group["SecurityGroupIngress"] = [rule for rule in group["SecurityGroupIngress"] if rule["FromPort"] != 5432]
     # 6379 still passes, so the rule holds on its second port...
     assert verdicts(template)["private -> data : data : allow"] is True
@@ -101,7 +100,7 @@ def test_a_data_group_without_its_5432_rules_breaks_the_allow_rule_by_name(dev: 
     assert result.holds is False
     assert render_failure("TapVpcStack-dev", [result]).splitlines()[1] == (
         "  - rule 'private -> data : data : allow': the security group layer blocks tcp 5432: "
-        f"{logical_id(template, 'DataSecurityGroup')} (no inbound rule admits it)"
+        f"{logical_id_at(template, DATA_GROUP)} (no inbound rule admits it)"
     )
 
 
@@ -118,7 +117,9 @@ def test_the_data_acl_admits_the_private_tier_on_high_ports_for_replies(dev: Map
 
 def test_a_subnet_left_on_the_default_acl_admits_everything(dev: Mapping[str, Any]) -> None:
     template = changed(dev)
-    for lid in [lid for lid in template["Resources"] if lid.startswith("NetworkAclsIsolatedAclDefaultAssociation")]:
+    associations = resources_matching(template, "NetworkAcls/IsolatedAcl/DefaultAssociation*")
+    assert len(associations) == 3  # one per data subnet
+    for lid in associations:
         del template["Resources"][lid]
     failed = {text for text, holds in verdicts(template).items() if not holds}
     assert failed == {"internet -> data : any : deny", "public -> data : any : deny", "data -> internet : any : deny"}
@@ -128,8 +129,8 @@ def test_a_subnet_left_on_the_default_acl_admits_everything(dev: Mapping[str, An
 
 def test_an_internet_gateway_route_on_the_data_tier_breaks_both_internet_rules(dev: Mapping[str, Any]) -> None:
     template = changed(dev)
-    igw = next(lid for lid, r in template["Resources"].items() if r["Type"] == "AWS::EC2::InternetGateway")
-    table = logical_id(template, "VpcIsolatedSubnet1RouteTable")
+    igw = logical_id_at(template, "Vpc/IGW")
+    table = logical_id_at(template, DATA_ROUTE_TABLE)
     template["Resources"]["Leak"] = {
         "Type": "AWS::EC2::Route",
         "Properties": {"RouteTableId": {"Ref": table}, "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": {"Ref": igw}},
@@ -141,7 +142,9 @@ def test_an_internet_gateway_route_on_the_data_tier_breaks_both_internet_rules(d
 def test_internet_replies_into_the_private_tier_are_not_a_breach_but_port_22_would_be(dev: Mapping[str, Any]) -> None:
     template = changed(dev)
     assert verdicts(template)["internet -> private : any : deny"] is True
-    template["Resources"]["Ssh"] = acl_entry(logical_id(template, "NetworkAclsPrivateAcl"), 50, "allow", (22, 22))
+    template["Resources"]["Ssh"] = acl_entry(
+        logical_id_at(template, "NetworkAcls/PrivateAcl/Resource"), 50, "allow", (22, 22)
+    )
     (result,) = [r for r in check_template(template) if not r.holds]
     assert result.rule.text == "internet -> private : any : deny"
     assert "the nacl layer lets through tcp 22: Ssh (rule 50 allow 0.0.0.0/0)" in render_failure("Probe", [result])
@@ -149,7 +152,9 @@ def test_internet_replies_into_the_private_tier_are_not_a_breach_but_port_22_wou
 
 def test_a_deny_entry_before_an_allow_wins_in_rule_order(dev: Mapping[str, Any]) -> None:
     template = changed(dev)
-    template["Resources"]["Block"] = acl_entry(logical_id(template, "NetworkAclsPublicAcl"), 10, "deny", None)
+    template["Resources"]["Block"] = acl_entry(
+        logical_id_at(template, "NetworkAcls/PublicAcl/Resource"), 10, "deny", None
+    )
     assert verdicts(template)["internet -> public : 443 : allow"] is False
 
 
@@ -189,7 +194,7 @@ def test_ports_parse_as_ranges_and_data_expands() -> None:
 
 def test_a_rule_from_a_group_of_unknown_tier_counts_as_any_zone_in_the_vpc(dev: Mapping[str, Any]) -> None:
     template = changed(dev)
-    data_group = logical_id(template, "DataSecurityGroup")
+    data_group = logical_id_at(template, DATA_GROUP)
     template["Resources"]["Stranger"] = {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "x"}}
     template["Resources"]["FromStranger"] = {
         "Type": "AWS::EC2::SecurityGroupIngress",
@@ -207,7 +212,7 @@ def test_a_rule_from_a_group_of_unknown_tier_counts_as_any_zone_in_the_vpc(dev: 
 
 def test_a_transit_gateway_default_route_on_the_data_tier_counts_as_a_way_out(dev: Mapping[str, Any]) -> None:
     template = changed(dev)
-    table = logical_id(template, "VpcIsolatedSubnet1RouteTable")
+    table = logical_id_at(template, DATA_ROUTE_TABLE)
     template["Resources"]["ToTgw"] = {
         "Type": "AWS::EC2::Route",
         "Properties": {
@@ -223,8 +228,8 @@ def test_a_transit_gateway_default_route_on_the_data_tier_counts_as_a_way_out(de
 
 def test_group_rules_resolve_the_vpc_cidr_and_count_unknown_peers_as_everywhere(dev: Mapping[str, Any]) -> None:
     template = changed(dev)
-    data_group = logical_id(template, "DataSecurityGroup")
-    vpc = logical_id(template, "Vpc")
+    data_group = logical_id_at(template, DATA_GROUP)
+    vpc = logical_id_at(template, "Vpc/Resource")
     ingress = template["Resources"][data_group]["Properties"]["SecurityGroupIngress"]
     ingress.append(
         {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": {"Fn::GetAtt": [vpc, "CidrBlock"]}}

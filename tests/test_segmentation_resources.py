@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,8 +11,8 @@ from tap_vpc.errors import ConfigError
 from tap_vpc.segmentation.acl_plan import acl_plan, rule_counts
 from tap_vpc.settings.config import TapVpcConfig
 from tap_vpc.settings.rules import validate_config
-from tests.template_helpers import resources_of, subnets_by_tier
-from tools.project import config_for, synthesize
+from tests.template_helpers import logical_id_at, resources_of, subnets_by_tier, synthesized_with_paths
+from tools.project import config_for
 
 PROD_ENDPOINTS = ["kms", "secretsmanager", "logs", "sts", "ecr.api", "ecr.dkr", "ssm"]
 PRIVATE = ("10.0.11.0/24", "10.0.12.0/24", "10.0.13.0/24")
@@ -22,16 +21,18 @@ DATA = ("10.0.21.0/24", "10.0.22.0/24", "10.0.23.0/24")
 
 @pytest.fixture(scope="module")
 def prod() -> Mapping[str, Any]:
-    return synthesize(config_for(environmentSuffix="prod")).to_json()
+    """cdk.json's prod template, with construct paths (each tier's ACL is found by its own)."""
+    return synthesized_with_paths(config_for(environmentSuffix="prod"))
+
+
+def acl_of_tier(template: Mapping[str, Any], tier: str) -> str:
+    """Logical ID of the tier's network ACL (``NetworkAcls/<tier>Acl``)."""
+    return logical_id_at(template, f"NetworkAcls/{tier}Acl/Resource")
 
 
 def acl_entries(template: Mapping[str, Any], tier: str) -> list[tuple[int, bool, str, int, Any]]:
     """(number, egress, cidr, protocol, port range) of every entry of the tier's ACL, sorted."""
-    (acl,) = [
-        lid
-        for lid in resources_of(template, "AWS::EC2::NetworkAcl")
-        if re.fullmatch(f"NetworkAcls{tier}Acl[0-9A-F]{{8}}", lid)
-    ]
+    acl = acl_of_tier(template, tier)
     return sorted(
         (
             p["RuleNumber"],
@@ -55,9 +56,7 @@ def test_every_subnet_is_associated_with_its_tiers_acl(prod: Mapping[str, Any]) 
     associations = resources_of(prod, "AWS::EC2::SubnetNetworkAclAssociation").values()
     acl_of = {a["Properties"]["SubnetId"]["Ref"]: a["Properties"]["NetworkAclId"]["Ref"] for a in associations}
     for tier, subnets in subnets_by_tier(prod).items():
-        acls = {acl_of[lid] for lid, _ in subnets}
-        assert len(acls) == 1
-        assert f"NetworkAcls{tier}Acl" in acls.pop()
+        assert {acl_of[lid] for lid, _ in subnets} == {acl_of_tier(prod, tier)}, tier
     assert len(acl_of) == 9
 
 

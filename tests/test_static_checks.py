@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tap_vpc.settings.config import TapVpcConfig
+from tests.template_helpers import logical_id_at, resource_at, synthesized_with_paths
 from tools.project import ROOT, config_for, synthesize
 
 PROFILES: dict[str, TapVpcConfig] = {
@@ -19,6 +20,15 @@ PROFILES: dict[str, TapVpcConfig] = {
     "isolated-single-nat": config_for(natGateways="1", isolatedSubnetCidrs="10.0.21.0/24,10.0.22.0/24,10.0.23.0/24"),
 }
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
+#: aws-cdk-lib's Lambda that locks the default security group down, and the server access logs' bucket.
+LOCKDOWN = "Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler"
+ACCESS_LOGS = "FlowLogArchive/AccessLogBucket/Resource"
+
+
+def checkov_name(config: TapVpcConfig, path: str) -> str:
+    """How checkov names the resource at ``path``: ``<type>.<logical ID>``."""
+    template = synthesized_with_paths(config)
+    return f"{resource_at(template, path)['Type']}.{logical_id_at(template, path)}"
 
 
 @pytest.fixture(scope="module")
@@ -50,14 +60,12 @@ def test_checkov_finds_no_failure_on_any_profile(template_dir: Path) -> None:
     assert summary["failed"] == 0, [c["check_id"] for c in report["results"]["failed_checks"]]
     assert summary["passed"] > 0
     skipped = sorted({(c["check_id"], c["resource"]) for c in report["results"]["skipped_checks"]})
+    lockdown, access_logs = checkov_name(PROFILES["dev"], LOCKDOWN), checkov_name(PROFILES["dev"], ACCESS_LOGS)
     assert skipped == sorted(
         [
-            *(
-                (check, "AWS::Lambda::Function.CustomVpcRestrictDefaultSGCustomResourceProviderHandlerDC833E5E")
-                for check in ("CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117")
-            ),
+            *((check, lockdown) for check in ("CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117")),
             # S3 server access logs' destination does not log itself (dev and prod build the archive).
-            ("CKV_AWS_18", "AWS::S3::Bucket.FlowLogArchiveAccessLogBucket31908095"),
+            ("CKV_AWS_18", access_logs),
         ]
     )
 
@@ -89,10 +97,10 @@ def test_each_checkov_skip_is_needed(tmp_path: Path) -> None:
         check=False,
     )
     failed = sorted({(c["check_id"], c["resource"]) for c in json.loads(result.stdout)["results"]["failed_checks"]})
-    lockdown = "AWS::Lambda::Function.CustomVpcRestrictDefaultSGCustomResourceProviderHandlerDC833E5E"
+    lockdown = checkov_name(TapVpcConfig(), LOCKDOWN)
     assert failed == sorted(
         [
             *((check, lockdown) for check in ("CKV_AWS_115", "CKV_AWS_116", "CKV_AWS_117")),
-            ("CKV_AWS_18", "AWS::S3::Bucket.FlowLogArchiveAccessLogBucket31908095"),
+            ("CKV_AWS_18", checkov_name(TapVpcConfig(), ACCESS_LOGS)),
         ]
     )

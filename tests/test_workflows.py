@@ -12,22 +12,30 @@ from typing import Any
 import pytest
 import yaml
 
-from tap_vpc.fleet.declarations import declared_environments
+from tap_vpc.fleet.declarations import DEPLOY_WAVES, declared_environments
 from tools.project import ROOT, cdk_json_context
 
 WORKFLOW_DIR = ROOT / ".github" / "workflows"
 WORKFLOWS = sorted(WORKFLOW_DIR.glob("*.yml"))
-CHECKOUT = "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683"
-CONFIGURE_AWS = "aws-actions/configure-aws-credentials@b47578312673ae6fa5b5096b330d9fbac3d116df"
-PINNED_ACTIONS = {
-    CHECKOUT,
-    CONFIGURE_AWS,
-    "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065",
-    "actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020",
-    "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02",
-    "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093",
-    "actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea",
+#: The actions the workflows may use, by name: GitHub's own and AWS's credentials action. Which commit each
+#: is pinned to is Dependabot's to move (.github/dependabot.yml), so no SHA is written here.
+ALLOWED_ACTIONS = {
+    "actions/checkout",
+    "actions/setup-python",
+    "actions/setup-node",
+    "actions/upload-artifact",
+    "actions/download-artifact",
+    "actions/github-script",
+    "aws-actions/configure-aws-credentials",
 }
+#: A ``uses:`` key, however it is written: every one must then read as ``PINNED``.
+USES_KEY = re.compile(r"^\s*(?:-\s+)?uses\s*:")
+#: ``uses: owner/repo[/path]@<full 40-hex commit SHA> # v<release>``: immutable, and in the form Dependabot
+#: updates, SHA and version comment together (a tag or a short SHA could be moved or collide).
+PINNED = re.compile(
+    r"^\s*(?:-\s+)?uses: (?P<action>[\w.-]+/[\w.-]+(?:/[\w./-]+)?)@(?P<sha>[0-9a-f]{40}) "
+    r"# (?P<version>v\d+(?:\.\d+){0,2})$"
+)
 #: Commands that run code from the checked-out tree.
 RUNS_TREE_CODE = re.compile(r"\b(make|python3?|\.venv/|pytest|pip)\b")
 
@@ -78,13 +86,63 @@ def test_every_job_has_a_name_and_least_privilege_defaults(workflow: Path) -> No
     for job_id, job in document["jobs"].items():
         assert job.get("name"), f"{workflow.name}: job {job_id} has no name"
         assert "permissions" in job, f"{workflow.name}: job {job_id} must state its permissions"
+        assert isinstance(job.get("timeout-minutes"), int), f"{workflow.name}: job {job_id} needs a timeout"
+        # A named runner image, not `-latest`, which moves under the pinned actions and tools.
+        assert re.fullmatch(r"ubuntu-\d\d\.\d\d", job["runs-on"]), f"{workflow.name}: job {job_id}"
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
-def test_every_action_is_pinned_to_a_known_commit(workflow: Path) -> None:
-    document = yaml.safe_load(workflow.read_text())
-    used = {step["uses"] for job in document["jobs"].values() for step in job["steps"] if "uses" in step}
-    assert used <= PINNED_ACTIONS, used - PINNED_ACTIONS
+def test_no_failure_is_swallowed(workflow: Path) -> None:
+    """A job or step that may fail and still count as success would open every gate after it."""
+    for job_id, job in yaml.safe_load(workflow.read_text())["jobs"].items():
+        assert "continue-on-error" not in job, f"{workflow.name}: job {job_id}"
+        for step in job.get("steps", []):
+            assert "continue-on-error" not in step, f"{workflow.name}: job {job_id}, step {step}"
+
+
+def pins(workflow: Path) -> list[re.Match[str]]:
+    """Each ``uses:`` line of ``workflow`` as ``PINNED`` reads it; a line it cannot read fails here, by line."""
+    lines = [line for line in workflow.read_text().splitlines() if USES_KEY.match(line)]
+    unpinned = [line.strip() for line in lines if not PINNED.match(line)]
+    assert unpinned == [], f"{workflow.name}: pin to a full commit SHA with a '# vX.Y.Z' comment: {unpinned}"
+    return [match for line in lines if (match := PINNED.match(line))]
+
+
+def used_actions(document: dict[Any, Any]) -> list[str]:
+    """Every ``uses`` value of a parsed workflow: steps' actions and jobs' reusable workflows."""
+    return [
+        *(job["uses"] for job in document["jobs"].values() if "uses" in job),
+        *(step["uses"] for job in document["jobs"].values() for step in job.get("steps", []) if "uses" in step),
+    ]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_every_action_is_an_allowed_one_pinned_to_a_full_commit_sha(workflow: Path) -> None:
+    found = pins(workflow)
+    # The text and the YAML agree: no `uses` escapes the line check (a flow mapping, a quoted key...).
+    in_text = sorted(f"{m['action']}@{m['sha']}" for m in found)
+    assert in_text == sorted(used_actions(yaml.safe_load(workflow.read_text()))), (
+        f"{workflow.name}: write each `uses` on its own line, as `uses: owner/repo@<sha> # vX.Y.Z`"
+    )
+    assert found, f"{workflow.name} uses no action"
+    assert {m["action"] for m in found} <= ALLOWED_ACTIONS, {m["action"] for m in found} - ALLOWED_ACTIONS
+
+
+def test_each_action_has_one_pin_and_one_version_across_the_workflows() -> None:
+    pinned: dict[str, set[tuple[str, str]]] = {}
+    for workflow in WORKFLOWS:
+        for match in pins(workflow):
+            pinned.setdefault(match["action"], set()).add((match["sha"], match["version"]))
+    assert set(pinned) == ALLOWED_ACTIONS  # each allowed action is in use (else drop it from the list)
+    assert {action: sorted(found) for action, found in pinned.items() if len(found) > 1} == {}
+    # Dependabot moves every action's pin in one grouped pull request, so the workflows never disagree.
+    (actions,) = [
+        update
+        for update in yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())["updates"]
+        if update["package-ecosystem"] == "github-actions"
+    ]
+    assert actions["directory"] == "/"  # Dependabot reads .github/workflows from the root
+    assert [group["patterns"] for group in actions["groups"].values()] == [["*"]]
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
@@ -104,6 +162,27 @@ def test_aws_access_is_oidc_only_and_only_where_roles_are_assumed(workflow: Path
         for step in assumes:
             assert set(step["with"]) == {"role-to-assume", "aws-region"}, "no access keys, ever"
     assert "secrets." not in workflow.read_text()
+
+
+def test_pull_requests_run_in_the_pull_requests_own_unprivileged_context() -> None:
+    # pull_request_target (or workflow_run) would hand the base repository's privileges to PR code.
+    assert load("pull-request.yml")[True] == {"pull_request": {"branches": ["main"]}}
+
+
+def test_only_the_deploy_workflow_assumes_the_deploy_role() -> None:
+    roles = {
+        workflow.name: {
+            step["with"]["role-to-assume"].rsplit(":role/", 1)[1]
+            for job in jobs(workflow.name).values()
+            for step in uses(job, "aws-actions/configure-aws-credentials")
+        }
+        for workflow in WORKFLOWS
+    }
+    assert roles == {
+        "deploy.yml": {"TapVpcDeploy"},
+        "drift.yml": {"TapVpcReadOnly"},
+        "pull-request.yml": {"TapVpcReadOnly"},
+    }
 
 
 def test_no_pull_request_job_that_runs_pr_code_holds_an_oidc_token() -> None:
@@ -173,11 +252,19 @@ WAVES = [
 def test_the_fleet_deploys_in_four_waves_each_gated_by_the_one_before() -> None:
     workflow = jobs("deploy.yml")
     assert [job_id for job_id in workflow if job_id.startswith("deploy-")] == [job_id for job_id, *_ in WAVES]
+    # The waves a declaration may name (cdk.json deployWave) are exactly the workflow's, in its order.
+    assert [wave for _, wave, *_ in WAVES] == list(DEPLOY_WAVES)
     for job_id, _, github_environment, gate in WAVES:
         assert workflow[job_id]["needs"] == ["environments", gate], job_id
         assert workflow[job_id]["environment"] == github_environment, job_id
     assert workflow["synth"]["needs"] == "test"
+    # An `if:` (always(), failure()...) would let a wave run although the one before it failed.
+    assert [job_id for job_id, job in workflow.items() if "if" in job] == []
     assert load("deploy.yml")[True]["push"]["branches"] == ["main"]  # YAML reads the key `on` as True
+
+
+def test_one_deploy_runs_at_a_time_and_none_is_cancelled_half_way() -> None:
+    assert load("deploy.yml")["concurrency"] == {"group": "deploy", "cancel-in-progress": False}
 
 
 @pytest.mark.parametrize(("job_id", "wave"), [(job_id, wave) for job_id, wave, *_ in WAVES])

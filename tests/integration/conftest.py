@@ -24,6 +24,7 @@ import pytest
 
 from examples.consumer.consumer_app import consumer_stack_name
 from tap_vpc.settings.config import TapVpcConfig
+from tests.template_helpers import resources_matching
 from tools import emulator
 from tools.emulator_fleet import selected_declarations
 from tools.local import deploy_fleet_and_consumer, primary_environment
@@ -69,8 +70,12 @@ class Deployment:
 
 def data_route_tables(deployment: Deployment) -> list[str]:
     """The data tier's route tables, from the stack's resources (moto does not report associations)."""
-    tables = physical_ids(deployment.client("cloudformation"), deployment.config.stack_name, "AWS::EC2::RouteTable")
-    return [table for logical_id, table in tables.items() if logical_id.startswith("VpcIsolatedSubnet")]
+    cloudformation = deployment.client("cloudformation")
+    tables = physical_ids(cloudformation, deployment.config.stack_name, "AWS::EC2::RouteTable")
+    body = cloudformation.get_template(StackName=deployment.config.stack_name)["TemplateBody"]
+    # The deployed template is the CDK CLI's: each resource records its construct path.
+    deployed = json.loads(body) if isinstance(body, str) else body
+    return [tables[lid] for lid in resources_matching(deployed, "Vpc/IsolatedSubnet*/RouteTable")]
 
 
 def target_context(suffix: str) -> dict[str, str]:

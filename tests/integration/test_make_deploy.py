@@ -7,14 +7,17 @@ gate once approved.
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.commands import run
 from tests.integration.conftest import emulator_lacks
+from tests.template_helpers import logical_id_at
 from tools import emulator
 from tools.project import ROOT
 
@@ -34,6 +37,12 @@ def make_deploy(server: emulator.Emulator, *variables: str) -> subprocess.Comple
         ["make", "--no-print-directory", "deploy", "SUFFIX=dev", f"EMULATOR_PORT={server.port}", *variables],
         timeout=600,
     )
+
+
+def synthesized_template() -> dict[str, Any]:
+    """TapVpcStack-dev as `make deploy` last synthesized it: the CDK CLI's template, construct paths and all."""
+    template: dict[str, Any] = json.loads((ROOT / "cdk.dev.out" / "TapVpcStack-dev.template.json").read_text())
+    return template
 
 
 def deployed_outputs(server: emulator.Emulator) -> dict[str, str]:
@@ -78,7 +87,8 @@ def test_a_subnet_replacement_is_refused_unless_approved(server: emulator.Emulat
     result = make_deploy(server, "APPROVAL=never", MOVED_PUBLIC_SUBNETS)
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "AWS::EC2::Subnet Vpc/PublicSubnet1/Subnet VpcPublicSubnet1Subnet5C2D37C4 will be replaced" in output
+    subnet = logical_id_at(synthesized_template(), "Vpc/PublicSubnet1/Subnet")
+    assert f"AWS::EC2::Subnet Vpc/PublicSubnet1/Subnet {subnet} will be replaced" in output
     assert "deploy: refused: the diff above replaces, deletes or orphans resources of TapVpcStack-dev" in result.stderr
     assert "Traceback" not in output
     assert deployed_outputs(server) == first, "nothing was deployed"
