@@ -1,6 +1,6 @@
 """The CDK bootstrap resources of an account (``cdk bootstrap``'s default qualifier), as ARNs.
 
-TAP VPC supports the aws partition only (validation refuses the others), so ARNs name it literally.
+TAP VPC supports the aws partition only (the settings rules refuse the others), so ARNs name it literally.
 """
 
 from __future__ import annotations

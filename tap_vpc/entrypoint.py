@@ -1,4 +1,4 @@
-"""The shared body of the CDK entry points (app.py, ci_roles_app.py).
+"""The shared body of the CDK entry points (app.py and the CI roles app, ``python -m ci_roles``).
 
 Read the config once from CDK context, build the stacks, run the compliance packs, synthesize.
 Bad settings and compliance findings end with a short message and exit code 1, never a traceback.
@@ -38,7 +38,7 @@ def synth_app(build: Callable[[App, TapVpcConfig], None], app: App | None = None
     try:
         configs = load_fleet_configs(context, os.environ) if fleet else [load_config(context, os.environ)]
         for config in configs:
-            build(app, config)  # may refuse a combination only it can see (ci_roles_app: one stack per account)
+            build(app, config)  # may refuse a combination only it can see (the CI roles: one stack per account)
     except ConfigError as error:
         print(error.render(), file=sys.stderr)
         return 1

@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
         for phase, seconds in breakdown(Path(scratch), env, args.rounds).items():
             print(f"  {phase:<48} {seconds:5.2f} s")
     if failures:
-        raise ToolError(f"{failures} case(s) over budget (docs/bench-budgets.json); see README, Performance")
+        raise ToolError(f"{failures} case(s) over budget (docs/bench-budgets.json); see docs/performance.md")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The local AWS emulator: the project's patched moto server on loopback, owned safely.
 
-Facts that shape this module (checked with moto 5.2.5, see README):
+Facts that shape this module (checked with moto 5.2.5, see docs/emulator.md):
 - clients must use ``http://localhost:PORT`` (not 127.0.0.1): moto finds the CDK template bucket
   from the URL's host name;
 - there is no working ``cdk destroy``; stopping the server (or ``POST /moto-api/reset``) wipes

@@ -134,7 +134,7 @@ NONCURRENT_VERSION_EXPIRY_DAYS = 30
 #: Athena's per-query data-scan cutoff of the workgroup (bytes): 100 GB, a cost guard at $5/TB.
 QUERY_BYTES_SCANNED_CUTOFF = 100 * 1024**3
 #: Years the table's partition projection covers (``projection.year.range``). Integer projection
-#: has no ``NOW``; a query outside the range sees no partitions, so the README says when to extend it.
+#: has no ``NOW``; a query outside the range sees no partitions, so docs/flow-log-archive.md says when to extend it.
 ARCHIVE_FIRST_YEAR = 2026
 ARCHIVE_LAST_YEAR = 2050
 

@@ -56,7 +56,7 @@ SETTINGS: tuple[Setting, ...] = tuple(
 )
 
 SETTINGS_BY_KEY: dict[str, Setting] = {setting.key: setting for setting in SETTINGS}
-#: cdk.json's GitHub repository (owner/name), read by ci_roles_app.py for the OIDC trust conditions.
+#: cdk.json's GitHub repository (owner/name): the CI roles app (``python -m ci_roles``) trusts its OIDC tokens.
 REPOSITORY_KEY = "tapVpcGitHubRepository"
 KNOWN_KEYS: frozenset[str] = frozenset(SETTINGS_BY_KEY) | {PROFILES_KEY, ENVIRONMENTS_KEY, REPOSITORY_KEY}
 

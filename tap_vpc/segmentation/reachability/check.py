@@ -1,7 +1,7 @@
 """The segmentation gate: every synthesized TAP VPC template is checked against its own matrix.
 
 The stack writes the matrix and the data-tier ports into its template metadata
-(``TapVpc::Segmentation``), so the template alone is the evidence: the synth, the README's
+(``TapVpc::Segmentation``), so the template alone is the evidence: the synth, the docs'
 evidence table and an auditor all read the same thing.
 """
 
@@ -54,7 +54,7 @@ def render_failure(stack_name: str, results: Sequence[RuleResult]) -> str:
 
 
 def describe_result(result: RuleResult) -> str:
-    """One line per rule for the README: each layer's state and its deciding resources."""
+    """One line per rule for the segmentation docs: each layer's state and its deciding resources."""
     if not result.applicable:
         return "not applicable (a zone is absent from this template)"
     return "; ".join(f"{layer.layer}: {layer.state} ({', '.join(layer.deciders) or '-'})" for layer in result.layers)
