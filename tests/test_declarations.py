@@ -6,12 +6,14 @@ import ast
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tap_vpc.errors import ConfigError
-from tap_vpc.settings import loading
+from tap_vpc.fleet.declarations import Fleet, parse_fleet
 from tap_vpc.settings.config import TapVpcConfig, declarations, key_of
 from tap_vpc.settings.loading import SETTINGS, load_config, load_fleet_configs
 from tap_vpc.settings.rules import config_problems
@@ -131,7 +133,8 @@ def test_an_interface_service_aws_does_not_offer_is_refused_with_a_did_you_mean(
 
 
 def test_the_interface_service_list_is_what_the_pinned_aws_cdk_lib_knows() -> None:
-    from tools.interface_services import SERVICES_FILE, rendered
+    from tap_vpc.network.service_names import SERVICES_FILE
+    from tools.interface_services import rendered
 
     assert SERVICES_FILE.read_text() == rendered(), "stale: run python -m tools.interface_services"
     listed = SERVICES_FILE.read_text().splitlines()
@@ -167,9 +170,13 @@ def test_explicit_data_subnets_override_the_layout_and_no_data_tier_is_the_defau
 
 
 def test_the_fleet_declarations_are_parsed_once_per_fleet_synth(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls = []
-    parse = loading.parse_fleet
-    monkeypatch.setattr(loading, "parse_fleet", lambda context: calls.append(1) or parse(context))
+    calls: list[int] = []
+
+    def counting_parse(context: Mapping[str, Any]) -> Fleet:
+        calls.append(1)
+        return parse_fleet(context)
+
+    monkeypatch.setattr("tap_vpc.settings.loading.parse_fleet", counting_parse)
     configs = load_fleet_configs(cdk_json_context())
     assert [config.environment_suffix for config in configs] == ["dev", "staging", "uat", "prod", "prod-dr"]
     assert calls == [1]
