@@ -15,6 +15,7 @@ from aws_cdk import App, cx_api
 from tap_vpc.compliance.gates import add_compliance_checks, unacknowledged_findings
 from tap_vpc.errors import ConfigError
 from tap_vpc.segmentation.reachability.check import broken_rules, check_template, render_failure
+from tap_vpc.segmentation.reachability.egress import egress_findings, render_egress_failure
 from tap_vpc.settings.config import TapVpcConfig
 from tap_vpc.settings.loading import load_config, load_fleet_configs
 
@@ -69,8 +70,11 @@ def segmentation_gate(stacks: Sequence[cx_api.CloudFormationStackArtifact]) -> i
     """
     for stack in stacks:
         results = check_template(stack.template)
-        if broken_rules(results):
-            print(render_failure(stack.stack_name, results), file=sys.stderr)
+        findings = egress_findings(stack.template)
+        if broken_rules(results) or findings:
+            blocks = [render_failure(stack.stack_name, results)] if broken_rules(results) else []
+            blocks += [render_egress_failure(stack.stack_name, findings)] if findings else []
+            print("\n".join(blocks), file=sys.stderr)
             os.remove(stack.template_full_path)
             return 1
     return 0

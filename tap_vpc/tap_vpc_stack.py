@@ -11,6 +11,10 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from tap_vpc.compliance import acknowledgements
+from tap_vpc.egress.dns_firewall import DnsFirewall
+from tap_vpc.egress.domains import dns_firewall_domains, network_firewall_targets
+from tap_vpc.egress.firewall import EgressFirewall
+from tap_vpc.egress.logs import EgressLogs
 from tap_vpc.exports.outputs import add_outputs
 from tap_vpc.flow_logs.archive import FlowLogArchive
 from tap_vpc.flow_logs.fields import record_format
@@ -53,8 +57,9 @@ class TapVpcStack(Stack):
         self.vpc = build_vpc(self, config)
         self.https_security_group = build_https_security_group(self, self.vpc, config.https_ingress_cidrs)
         Tags.of(self.https_security_group).add("Name", f"{config.stack_name}-https")
-        self._build_segmentation()
         removal_policy = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
+        self._build_egress_control(removal_policy)
+        self._build_segmentation()
         self.archive = (
             FlowLogArchive(
                 self,
@@ -111,7 +116,13 @@ class TapVpcStack(Stack):
     def _build_segmentation(self) -> None:
         """NACLs per tier, interface endpoints, the data tier's group, and the matrix the synth checks."""
         config = self.config
-        self.network_acls = TierNetworkAcls(self, "NetworkAcls", vpc=self.vpc, config=config)
+        self.network_acls = TierNetworkAcls(
+            self,
+            "NetworkAcls",
+            vpc=self.vpc,
+            config=config,
+            firewall_subnets=self.egress_firewall.subnets if self.egress_firewall else (),
+        )
         acknowledgements.acknowledge_network_acls(list(self.network_acls.acls.values()))
         self.interface_endpoints = (
             PrivateServiceEndpoints(
@@ -149,6 +160,51 @@ class TapVpcStack(Stack):
         self.template_options.metadata = {
             SEGMENTATION_METADATA: segmentation_metadata(config.reachability_matrix, config.data_tier_ports)
         }
+
+    def _build_egress_control(self, removal_policy: RemovalPolicy) -> None:
+        """The egress firewall, DNS Firewall and query logs, with their log groups (egressControl on)."""
+        config = self.config
+        self.egress_logs: EgressLogs | None = None
+        self.egress_firewall: EgressFirewall | None = None
+        self.dns_firewall: DnsFirewall | None = None
+        if config.egress_control == "off":
+            return
+        self.egress_logs = EgressLogs(
+            self,
+            "EgressLogs",
+            alert_name=config.firewall_alert_log_group_name,
+            flow_name=config.firewall_flow_log_group_name,
+            dns_queries_name=config.dns_query_log_group_name,
+            retention=logs.RetentionDays[cdk_member("flow_log_retention_days", config.flow_log_retention_days)],
+            removal_policy=removal_policy,
+            key_alias=config.egress_key_alias,
+        )
+        self.egress_firewall = EgressFirewall(
+            self,
+            "EgressFirewall",
+            vpc=self.vpc,
+            vpc_cidr=config.vpc_cidr,
+            subnet_cidrs=config.firewall_subnet_cidrs,
+            allowed_domains=network_firewall_targets(config.egress_allowed_domains),
+            alert_log_group=self.egress_logs.alert,
+            flow_log_group=self.egress_logs.flow,
+            name_prefix=config.stack_name,
+            per_az=config.egress_control == "per-az",
+            pin_az_ids=bool(config.availability_zone_ids),
+            protect=config.termination_protection,
+        )
+        acknowledgements.acknowledge_one_zone_firewalls(
+            self.egress_firewall.firewalls, per_az=config.egress_control == "per-az"
+        )
+        self.dns_firewall = DnsFirewall(
+            self,
+            "DnsFirewall",
+            vpc_id=self.vpc.vpc_id,
+            allowed_domains=dns_firewall_domains(config.egress_allowed_domains),
+            query_log_group=self.egress_logs.dns_queries,
+            name_prefix=config.stack_name,
+            protect=config.termination_protection,
+        )
 
     @property
     def availability_zones(self) -> list[str]:

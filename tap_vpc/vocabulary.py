@@ -30,11 +30,13 @@ class Tier(enum.Enum):
     PUBLIC = "public"
     PRIVATE = "private"
     DATA = "data"
+    #: The egress firewall's endpoints, one /28 per AZ: not a zone of the matrix, no workload runs there.
+    FIREWALL = "firewall"
 
     @property
     def subnet_group(self) -> str:
-        """The CDK subnet group name: ``Public``, ``Private`` or ``Isolated``."""
-        return {"public": "Public", "private": "Private", "data": "Isolated"}[self.value]
+        """The subnet group name: ``Public``, ``Private``, ``Isolated`` or ``Firewall``."""
+        return {"public": "Public", "private": "Private", "data": "Isolated", "firewall": "Firewall"}[self.value]
 
 
 def is_ipv4(cidr: str) -> bool:

@@ -6,6 +6,8 @@ construct through a named helper that carries its reason; findings anywhere else
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
@@ -155,3 +157,22 @@ def acknowledge_access_log_destination(bucket: s3.Bucket) -> None:
         "encryption and no Object Lock default retention, and a destination that logged to itself "
         "would log its own deliveries (Amazon S3 User Guide, Enabling server access logging).",
     )
+
+
+def acknowledge_one_zone_firewalls(firewalls: Sequence[IConstruct], *, per_az: bool) -> None:
+    """CT.NETWORK-FIREWALL.PR.5 (a firewall across several AZs) on each egress firewall, with the design's reason.
+
+    Per AZ, each AZ has a firewall of its own with one endpoint, so the zone independence the
+    control asks for holds; one firewall with several subnets would leave each AZ's endpoint ID
+    unknown in the template (``EndpointIds`` is unordered) and its routes unwritable without a
+    Lambda. Shared is the one-endpoint mode chosen for non-production cost, and says so.
+    """
+    reason = (
+        "Egress firewalls per AZ: every AZ has its own firewall and endpoint (zone-independent), one subnet each "
+        "so that each AZ's route can name its endpoint; EndpointIds of a multi-subnet firewall is unordered."
+        if per_az
+        else "egressControl 'shared': one firewall endpoint for every AZ, chosen for a non-production environment's "
+        "cost (docs/cost.md); it is not zone-independent, and the profile says so."
+    )
+    for firewall in firewalls:
+        acknowledge(firewall, [f"{_CFN_GUARD}netfw_multi_az_enabled_check"], reason)

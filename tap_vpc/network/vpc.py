@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from aws_cdk import Aws
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from tap_vpc.network.aws_buckets import bucket_names
 from tap_vpc.network.exact_cidr_plan import ExactCidrPlan
 from tap_vpc.settings.config import TapVpcConfig
 from tap_vpc.vocabulary import Tier
@@ -42,7 +45,11 @@ def build_vpc(scope: Construct, config: TapVpcConfig) -> ec2.Vpc:
     """Create the L2 Vpc (id ``Vpc``) with DNS on, the exact CIDR plan and a NAT per AZ.
 
     The AZs are the scope's stack ``availability_zones`` (``TapVpcStack`` selects them from
-    Fn::GetAZs). S3 and DynamoDB gateway endpoints serve the private and isolated route tables.
+    Fn::GetAZs). S3 and DynamoDB gateway endpoints serve the private and isolated route tables; their
+    policies admit only this account's buckets and tables, and read-only the AWS-owned buckets of
+    ``gatewayEndpointAwsBuckets``. Without a policy a gateway endpoint allows everything, and its
+    prefix-list route is more specific than 0.0.0.0/0: a way out to any account's bucket that
+    passes no firewall.
     """
     plan = ExactCidrPlan(
         config.vpc_cidr,
@@ -66,14 +73,44 @@ def build_vpc(scope: Construct, config: TapVpcConfig) -> ec2.Vpc:
     endpoint_subnets = [ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)]
     if config.isolated_subnet_cidrs:
         endpoint_subnets.append(ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED))
-    for endpoint_id, service in (
-        ("S3Endpoint", ec2.GatewayVpcEndpointAwsService.S3),
-        ("DynamoDbEndpoint", ec2.GatewayVpcEndpointAwsService.DYNAMODB),
-    ):
-        vpc.add_gateway_endpoint(endpoint_id, service=service, subnets=endpoint_subnets)
+    s3_endpoint = vpc.add_gateway_endpoint(
+        "S3Endpoint", service=ec2.GatewayVpcEndpointAwsService.S3, subnets=endpoint_subnets
+    )
+    for statement in s3_endpoint_statements(bucket_names(config.gateway_endpoint_aws_buckets, config.region)):
+        s3_endpoint.add_to_policy(statement)
+    dynamodb_endpoint = vpc.add_gateway_endpoint(
+        "DynamoDbEndpoint", service=ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets=endpoint_subnets
+    )
+    dynamodb_endpoint.add_to_policy(this_account_only("ThisAccountsTables", "dynamodb:*"))
     if config.availability_zone_ids:
         pin_subnets_to_az_ids(vpc)
     return vpc
+
+
+def this_account_only(sid: str, action: str) -> iam.PolicyStatement:
+    """Allow ``action`` through a gateway endpoint on this account's resources only (``aws:ResourceAccount``)."""
+    return iam.PolicyStatement(
+        sid=sid,
+        principals=[iam.AnyPrincipal()],
+        actions=[action],
+        resources=["*"],
+        conditions={"StringEquals": {"aws:ResourceAccount": Aws.ACCOUNT_ID}},
+    )
+
+
+def s3_endpoint_statements(aws_buckets: list[str]) -> list[iam.PolicyStatement]:
+    """The S3 gateway endpoint's policy: this account's buckets, and ``aws_buckets`` read-only."""
+    statements = [this_account_only("ThisAccountsBuckets", "s3:*")]
+    if aws_buckets:
+        statements.append(
+            iam.PolicyStatement(
+                sid="AwsOwnedBucketsReadOnly",
+                principals=[iam.AnyPrincipal()],
+                actions=["s3:GetObject"],
+                resources=[f"arn:{Aws.PARTITION}:s3:::{bucket}/*" for bucket in aws_buckets],
+            )
+        )
+    return statements
 
 
 def all_subnets(vpc: ec2.Vpc) -> list[ec2.ISubnet]:

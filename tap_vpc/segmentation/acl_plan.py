@@ -63,11 +63,38 @@ def public_rules(config: TapVpcConfig) -> list[AclRule]:
 
 
 def private_rules(config: TapVpcConfig) -> list[AclRule]:
-    """All from the VPC; replies from the internet (through the NAT gateways) on ephemeral ports; all out."""
-    return [
+    """All from the VPC; replies from the internet (through the NAT gateways) on ephemeral ports; out, below.
+
+    Out: all, where the route table decides NAT or local; with egress control, all inside the VPC
+    and only TCP 443 beyond it, a second layer behind the firewall (PCI DSS 1.3.2).
+    """
+    inbound = [
         AclRule(100, False, config.vpc_cidr, "all", None, "Traffic from inside the VPC"),
         *replies_from_anywhere(200, "through the NAT gateways"),
-        AclRule(100, True, ANYWHERE, "all", None, "All out: the route table decides NAT or local"),
+    ]
+    if config.egress_control == "off":
+        return [*inbound, AclRule(100, True, ANYWHERE, "all", None, "All out: the route table decides NAT or local")]
+    return [
+        *inbound,
+        AclRule(100, True, config.vpc_cidr, "all", None, "All inside the VPC"),
+        AclRule(200, True, ANYWHERE, "tcp", (HTTPS, HTTPS), "HTTPS out, through the egress firewall"),
+    ]
+
+
+def firewall_rules(config: TapVpcConfig) -> list[AclRule]:
+    """The firewall tier's rules: the firewall filters, the NACL only keeps to what it may pass.
+
+    In: all from the VPC (the private tier's requests, the NAT gateways' forwarded replies keep
+    the internet source, so also TCP replies from anywhere). Out: all to the VPC, TCP 443 beyond.
+    """
+    return [
+        AclRule(100, False, config.vpc_cidr, "all", None, "The private tier's flows, and replies from NAT"),
+        *(
+            AclRule(200 + 10 * index, False, ANYWHERE, "tcp", ports, "TCP replies from the internet, through NAT")
+            for index, ports in enumerate(EPHEMERAL_FROM_ANYWHERE)
+        ),
+        AclRule(100, True, config.vpc_cidr, "all", None, "To the private tier and to the NAT gateways' subnets"),
+        AclRule(200, True, ANYWHERE, "tcp", (HTTPS, HTTPS), "HTTPS out, on to the NAT gateway"),
     ]
 
 
@@ -108,10 +135,12 @@ def data_rules(config: TapVpcConfig) -> list[AclRule]:
 
 
 def acl_plan(config: TapVpcConfig) -> dict[str, list[AclRule]]:
-    """Tier name (Public, Private, Isolated) -> its rules; the Isolated tier only when it has CIDRs."""
+    """Tier name (Public, Private, Isolated, Firewall) -> its rules; Isolated and Firewall when they exist."""
     plan = {Tier.PUBLIC.subnet_group: public_rules(config), Tier.PRIVATE.subnet_group: private_rules(config)}
     if config.isolated_subnet_cidrs:
         plan[Tier.DATA.subnet_group] = data_rules(config)
+    if config.egress_control != "off":
+        plan[Tier.FIREWALL.subnet_group] = firewall_rules(config)
     return plan
 
 

@@ -7,6 +7,8 @@ metadata in the template.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import CfnResource, Tags
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
@@ -17,17 +19,27 @@ from tap_vpc.vocabulary import Tier
 
 
 class TierNetworkAcls(Construct):
-    """One network ACL per tier (``PublicAcl``, ``PrivateAcl``, ``IsolatedAcl``), with ``acl_plan``'s rules.
+    """One network ACL per tier (``PublicAcl``, ``PrivateAcl``, ``IsolatedAcl``, ``FirewallAcl``), as planned.
 
-    Every subnet of a tier is associated with its tier's ACL. ``acls`` maps tier name to the ACL.
+    Every subnet of a tier is associated with its tier's ACL; the firewall tier's subnets are not the
+    L2 Vpc's, so they come as ``firewall_subnets`` (@default none). ``acls`` maps tier name to the ACL.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, vpc: ec2.Vpc, config: TapVpcConfig) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        vpc: ec2.Vpc,
+        config: TapVpcConfig,
+        firewall_subnets: Sequence[ec2.ISubnet] = (),
+    ) -> None:
         super().__init__(scope, id_)
         subnets = {
             Tier.PUBLIC.subnet_group: vpc.public_subnets,
             Tier.PRIVATE.subnet_group: vpc.private_subnets,
             Tier.DATA.subnet_group: vpc.isolated_subnets,
+            Tier.FIREWALL.subnet_group: list(firewall_subnets),
         }
         self.acls: dict[str, ec2.NetworkAcl] = {}
         for tier, rules in acl_plan(config).items():

@@ -13,6 +13,7 @@ import functools
 from dataclasses import dataclass, fields
 
 from tap_vpc.flow_logs.fields import DEFAULT_LOG_FORMAT
+from tap_vpc.network.aws_buckets import AWS_OWNED_BUCKETS
 from tap_vpc.settings.declaration import DECLARATION, AwsLimit, Declaration, setting
 from tap_vpc.settings.parsing import (
     parse_bool,
@@ -24,6 +25,10 @@ from tap_vpc.settings.parsing import (
     parse_tags,
 )
 from tap_vpc.vocabulary import HTTPS
+
+#: PCI DSS 1.3.2: the private tier reaches the internet on 443 only (through the egress firewall);
+#: every other TCP port is denied. The default matrix of an environment with egress control adds it.
+EGRESS_DENY_RULE = f"private -> internet : 1-{HTTPS - 1},{HTTPS + 1}-65535 : deny"
 
 #: The segmentation a PCI cardholder-data environment needs (PCI DSS v4.0 1.3, 1.4), as
 #: ``source -> destination : ports : verdict`` rules; ``data`` ports are ``dataTierPorts``.
@@ -166,6 +171,40 @@ class TapVpcConfig:
         "once, at most 50",
         doc="Interface endpoints in the private tier: private DNS, 443 from the VPC only, this account's principals.",
     )
+    egress_control: str = setting(
+        "off",
+        key="egressControl",
+        parse=parse_str,
+        allowed="per-az, shared, off",
+        doc="Outbound control of the private tier (PCI DSS 1.3.2): AWS Network Firewall with a domain allow-list, "
+        "Route 53 Resolver DNS Firewall and query logs. per-az: a firewall endpoint in every AZ; shared: one in "
+        "the first AZ for all (cheaper, not zone-independent); off: the private tier goes straight to NAT. "
+        "Off by default: the allow-list is each environment's own; the declared profiles turn it on.",
+    )
+    egress_allowed_domains: tuple[str, ...] = setting(
+        (),
+        key="egressAllowedDomains",
+        parse=parse_list,
+        allowed="DNS names (api.acquirer.example) and .suffix wildcards (.acquirer.example), each once; "
+        "at least one when egressControl is on",
+        doc="Where the private tier may go on the internet: TLS SNI and HTTP Host names the firewall passes on "
+        "443, and the names DNS Firewall resolves (besides AWS's own).",
+    )
+    firewall_subnet_cidrs: tuple[str, ...] = setting(
+        (),
+        key="firewallSubnetCidrs",
+        parse=parse_list,
+        allowed="azCount /28 networks inside vpcCidr, or none (the layout's /28s in /24 number 31)",
+        doc="The firewall tier's subnets when egressControl is on; the standard layout places them.",
+    )
+    gateway_endpoint_aws_buckets: tuple[str, ...] = setting(
+        AWS_OWNED_BUCKETS,
+        key="gatewayEndpointAwsBuckets",
+        parse=parse_list,
+        allowed="S3 bucket names, {region} for the stack's region",
+        doc="AWS-owned buckets the S3 gateway endpoint lets workloads read, besides this account's "
+        "(defaults: ECR layers, Amazon Linux repositories, SSM Agent; sources in tap_vpc/network/aws_buckets.py).",
+    )
     reachability_matrix: tuple[str, ...] = setting(
         PCI_REACHABILITY_MATRIX,
         key="reachabilityMatrix",
@@ -292,6 +331,26 @@ class TapVpcConfig:
     def flow_log_key_alias(self) -> str:
         """KMS alias of the flow-log key."""
         return f"alias/tap-vpc/{self.environment_suffix}/vpc-flow-logs"
+
+    @property
+    def firewall_alert_log_group_name(self) -> str:
+        """CloudWatch Logs group of the egress firewall's alerts (drops and alerts by rule)."""
+        return f"/tap-vpc/{self.environment_suffix}/network-firewall/alert"
+
+    @property
+    def firewall_flow_log_group_name(self) -> str:
+        """CloudWatch Logs group of the egress firewall's flow records."""
+        return f"/tap-vpc/{self.environment_suffix}/network-firewall/flow"
+
+    @property
+    def dns_query_log_group_name(self) -> str:
+        """CloudWatch Logs group of the VPC's Route 53 Resolver query log."""
+        return f"/tap-vpc/{self.environment_suffix}/dns-queries"
+
+    @property
+    def egress_key_alias(self) -> str:
+        """KMS alias of the key of the egress log groups."""
+        return f"alias/tap-vpc/{self.environment_suffix}/egress-logs"
 
     @property
     def archive_database_name(self) -> str:

@@ -27,8 +27,8 @@ from tap_vpc.fleet.declarations import (
     unknown_suffix_problem,
 )
 from tap_vpc.fleet.quotas import elastic_ip_problems
-from tap_vpc.network.layout import LayoutError, layout_subnets
-from tap_vpc.settings.config import TapVpcConfig, declarations, key_of
+from tap_vpc.network.layout import LayoutError, layout_firewall_subnets, layout_subnets
+from tap_vpc.settings.config import EGRESS_DENY_RULE, TapVpcConfig, declarations, key_of
 from tap_vpc.settings.parsing import ParseError
 from tap_vpc.settings.rules import config_problems
 from tap_vpc.vocabulary import SUFFIX_PATTERN, Tier, did_you_mean
@@ -147,7 +147,9 @@ def _build(
             values[setting.field] = setting.parse(raw)
         except ParseError as error:
             problems.append(ConfigProblem(key, raw, str(error)))
-    problems += apply_layout(values, given={SETTINGS_BY_KEY[key].field for key in layered})
+    given = {SETTINGS_BY_KEY[key].field for key in layered}
+    problems += apply_layout(values, given=given)
+    apply_default_matrix(values, given=given)
     config = TapVpcConfig(**values)
     # Values that did not parse keep their defaults here, so every other rule still reports.
     return config, [*problems, *config_problems(config)]
@@ -206,23 +208,36 @@ _LAYOUT_TIERS = ((Tier.PUBLIC, "public_subnet_cidrs"), (Tier.PRIVATE, "private_s
 def apply_layout(values: dict[str, Any], given: set[str]) -> list[ConfigProblem]:
     """With a ``vpcCidr`` set, derive the subnets not ``given`` (config field names) from ``network.layout``.
 
-    The public and private tiers always; the data tier when ``dataTier`` is true. Fills ``values``
+    The public and private tiers always; the data tier when ``dataTier`` is true; the firewall tier's
+    /28s when ``egressControl`` is on. Fills ``values``
     (config field -> value) in place; returns the problem when the VPC is too small.
     """
     if "vpc_cidr" not in values:
         return []
     az_count = values.get("az_count", TapVpcConfig.az_count)
     tiers = [*_LAYOUT_TIERS, *([(Tier.DATA, "isolated_subnet_cidrs")] if values.get("data_tier") else [])]
+    if values.get("egress_control", TapVpcConfig.egress_control) != "off":
+        tiers.append((Tier.FIREWALL, "firewall_subnet_cidrs"))
     for tier, field_name in tiers:
         if field_name in given:
             continue
         try:
-            values[field_name] = layout_subnets(values["vpc_cidr"], tier.value, az_count)
+            if tier is Tier.FIREWALL:
+                values[field_name] = layout_firewall_subnets(values["vpc_cidr"], az_count)
+            else:
+                values[field_name] = layout_subnets(values["vpc_cidr"], tier.value, az_count)
         except LayoutError as error:
             return [ConfigProblem(key_of("vpc_cidr"), values["vpc_cidr"], str(error))]
         except ValueError:
             return []  # not a network: the vpcCidr rule reports it
     return []
+
+
+def apply_default_matrix(values: dict[str, Any], given: set[str]) -> None:
+    """With egress control on and no ``reachabilityMatrix`` given, the default matrix adds the egress deny rule."""
+    if "reachability_matrix" in given or values.get("egress_control", TapVpcConfig.egress_control) == "off":
+        return
+    values["reachability_matrix"] = (*TapVpcConfig.reachability_matrix, EGRESS_DENY_RULE)
 
 
 def profile_problems(name: str, profile: object) -> list[ConfigProblem]:

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from tap_vpc.egress.rules import check_egress, egress_on
 from tap_vpc.errors import ConfigError, ConfigProblem
 from tap_vpc.exports.outputs import longest_output_key
 from tap_vpc.flow_logs.archive_rules import check_archive
@@ -399,6 +400,7 @@ RULES: tuple[Callable[[TapVpcConfig], list[ConfigProblem]], ...] = (
     check_flow_log,
     check_archive,
     check_segmentation,
+    check_egress,
     check_tags,
 )
 
@@ -452,11 +454,12 @@ def prefix_problems(key: str, network: Network) -> list[ConfigProblem]:
 
 
 def subnet_tiers(config: TapVpcConfig) -> list[tuple[str, tuple[str, ...], bool]]:
-    """Return ``(context key, cidrs, optional)`` for the public, private and isolated tiers."""
+    """``(context key, cidrs, optional)`` of each tier: public, private, data, and firewall with egress control."""
     return [
         (key_of("public_subnet_cidrs"), config.public_subnet_cidrs, False),
         (key_of("private_subnet_cidrs"), config.private_subnet_cidrs, False),
         (key_of("isolated_subnet_cidrs"), config.isolated_subnet_cidrs, True),
+        *([(key_of("firewall_subnet_cidrs"), config.firewall_subnet_cidrs, False)] if egress_on(config) else []),
     ]
 
 

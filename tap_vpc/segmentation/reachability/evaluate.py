@@ -1,7 +1,9 @@
 """Check a template against the reachability matrix: routes, network ACLs and security groups.
 
 An ``allow`` rule holds when some flow it names passes every layer: a route to or from the internet
-(internet rules only), the network ACLs on the way there and back (stateless: the reply returns on
+(internet rules only; a route through an egress firewall passes only the flows its policy passes,
+and only when the NAT gateway's replies come back through the same firewall), the network ACLs on
+the way there and back, the firewall and NAT subnets' included (stateless: the reply returns on
 ephemeral ports 1024-65535, which AWS recommends a NACL admit), and the security groups (stateful).
 A ``deny`` rule holds only when every layer that applies refuses every flow on its own: a defence in
 depth, so one mistaken route, NACL entry or group rule is enough to fail the synth. A NACL cannot
@@ -16,13 +18,23 @@ from dataclasses import dataclass
 
 from tap_vpc.segmentation.reachability.addresses import EVERYWHERE, AddressSet, describe, intersect, subtract, union
 from tap_vpc.segmentation.reachability.matrix import ENDPOINTS, INTERNET, MatrixRule
-from tap_vpc.segmentation.reachability.template_model import AclEntry, GroupRule, Subnet, TemplateModel
+from tap_vpc.segmentation.reachability.template_model import (
+    AclEntry,
+    Firewall,
+    FirewallRule,
+    GroupRule,
+    Route,
+    Subnet,
+    TemplateModel,
+)
 
 #: Ephemeral ports a NACL must admit for replies (AWS: "Ephemeral ports", 1024-65535 covers every
 #: client), except 3389, which CT.EC2.PR.5 keeps closed to 0.0.0.0/0 (see ``acl_plan``).
 EPHEMERAL_PORTS = (1024, 65535)
 REPLY_PORTS_NOT_REQUIRED = frozenset({3389})
 OPEN, CLOSED, NOT_APPLICABLE = "open", "closed", "n/a"
+#: Stateful default actions that drop what no rule passed (Network Firewall, strict rule order).
+DROP_DEFAULTS = frozenset({"aws:drop_strict", "aws:drop_established"})
 
 Flow = tuple[str, int | None]
 
@@ -59,6 +71,8 @@ def evaluate(model: TemplateModel, rules: Sequence[MatrixRule]) -> list[RuleResu
 
 
 class _Checker:
+    """The layers of one template model, asked rule by rule (``egress`` asks it about paths too)."""
+
     def __init__(self, model: TemplateModel) -> None:
         self.model = model
         self.internet = subtract(EVERYWHERE, model.vpc_cidr)
@@ -121,7 +135,7 @@ class _Checker:
         return flows + ([("icmp", None)] if rule.ports is None else [])
 
     def layers(self, rule: MatrixRule, flow: Flow, *, with_replies: bool) -> tuple[LayerResult, ...]:
-        found = [self.route_layer(rule, allow_only_gateways=with_replies)]
+        found = [self.route_layer(rule, flow, allow_only_gateways=with_replies)]
         nacl_flow_judged = with_replies or not (
             rule.source == INTERNET and self.reaches_internet(self.subnets(rule.destination)) and (flow[1] or 0) >= 1024
         )
@@ -132,28 +146,119 @@ class _Checker:
         return tuple(found)
 
     # routes ------------------------------------------------------------------------------------
-    def route_layer(self, rule: MatrixRule, *, allow_only_gateways: bool) -> LayerResult:
+    def route_layer(self, rule: MatrixRule, flow: Flow, *, allow_only_gateways: bool) -> LayerResult:
         if INTERNET not in (rule.source, rule.destination):
             return LayerResult("route", NOT_APPLICABLE, ())
         inbound = rule.source == INTERNET
         subnets = self.subnets(rule.destination if inbound else rule.source)
         tables = sorted({subnet.route_table for subnet in subnets if subnet.route_table})
-        opening = []
+        opening: list[str] = []
+        refusing: list[str] = []
+        decided_by_firewall = False
         for route in self.model.routes:
             if route.route_table not in tables or not intersect(route.destination, self.internet):
                 continue
+            text = f"{route.logical_id} ({describe(route.destination)} -> {route.target} {route.target_id})"
             if route.target == "igw" or (
                 not inbound and route.target == "nat" and self.nat_reaches_internet(route.via_subnet)
             ):
-                opening.append(
-                    f"{route.logical_id} ({describe(route.destination)} -> {route.target} {route.target_id})"
-                )
+                opening.append(text)
+            elif not inbound and route.target == "firewall":
+                decided_by_firewall = True
+                passes, reason = self.through_firewall(route, flow, with_return=allow_only_gateways)
+                (opening if passes else refusing).append(f"{text}: {reason}")
             elif not inbound and route.target == "other" and not allow_only_gateways:
                 opening.append(f"{route.logical_id} ({describe(route.destination)} -> {route.target_id})")
+        flow_text = _flow_text(flow) if decided_by_firewall else ""
         if opening:
-            return LayerResult("route", OPEN, tuple(opening))
+            return LayerResult("route", OPEN, tuple(opening), flow_text)
         target = "internet gateway" if inbound else "internet gateway or NAT gateway"
-        return LayerResult("route", CLOSED, tuple(f"{table} (no route to an {target})" for table in tables))
+        routed = {route.route_table for route in self.model.routes if route.target == "firewall"}
+        refusing += [f"{table} (no route to an {target})" for table in tables if table not in routed]
+        return LayerResult("route", CLOSED, tuple(refusing), flow_text)
+
+    # the egress firewall -----------------------------------------------------------------------
+    def through_firewall(self, route: Route, flow: Flow, *, with_return: bool) -> tuple[bool, str]:
+        """Whether ``flow`` leaves by ``route`` through its firewall: on to a gateway, back the same way, passed."""
+        firewall = self.model.firewalls[route.target_id]
+        onward = self.firewall_exits(firewall)
+        if not onward:
+            return False, f"{firewall.logical_id}'s subnets have no route on to a NAT or internet gateway"
+        if with_return:
+            for subnet in (s for s in self.model.subnets if s.route_table == route.route_table):
+                for exit_route in onward:
+                    missing = self.missing_return(exit_route, subnet, firewall)
+                    if missing:
+                        return False, missing
+        return self.firewall_passes(firewall, flow)
+
+    def firewall_exits(self, firewall: Firewall) -> list[Route]:
+        """The routes by which the firewall's subnets send internet traffic on to a NAT or internet gateway."""
+        tables = {s.route_table for s in self.model.subnets if s.logical_id in firewall.subnets}
+        return [
+            route
+            for route in self.model.routes
+            if route.route_table in tables
+            and intersect(route.destination, self.internet)
+            and (route.target == "igw" or (route.target == "nat" and self.nat_reaches_internet(route.via_subnet)))
+        ]
+
+    def missing_return(self, exit_route: Route, subnet: Subnet, firewall: Firewall) -> str:
+        """Why the NAT gateway's replies to ``subnet`` would not come back through ``firewall``, or ""."""
+        if exit_route.target != "nat":
+            return ""
+        nat_subnet = next((s for s in self.model.subnets if s.logical_id == exit_route.via_subnet), None)
+        if nat_subnet is None:
+            return ""
+        back = self.most_specific(nat_subnet.route_table, subnet.cidr)
+        if back is not None and back.target == "firewall" and back.target_id == firewall.logical_id:
+            return ""
+        return (
+            f"{nat_subnet.route_table} has no route for {describe(subnet.cidr)} back through {firewall.logical_id}: "
+            f"the replies of NAT gateway {exit_route.target_id} would return by the local route, and the stateful "
+            "firewall drops a flow it sees one way"
+        )
+
+    def most_specific(self, table: str | None, destination: AddressSet) -> Route | None:
+        """The route of ``table`` that covers all of ``destination`` with the longest prefix (None: local)."""
+        covering = [
+            route
+            for route in self.model.routes
+            if route.route_table == table and route.destination and not subtract(destination, route.destination)
+        ]
+        return max(covering, key=lambda route: min(n.prefixlen for n in route.destination), default=None)
+
+    def firewall_passes(self, firewall: Firewall, flow: Flow) -> tuple[bool, str]:
+        """Strict rule order: the first 5-tuple rule that matches decides, then the domain list, then the default."""
+        policy = self.model.firewall_policies.get(firewall.policy or "")
+        if policy is None:
+            return True, f"{firewall.logical_id} has no firewall policy in the template"
+        for group_id in policy.groups:
+            group = self.model.firewall_rule_groups.get(group_id)
+            if group is None:
+                continue
+            for firewall_rule in group.rules:
+                if firewall_rule.action != "ALERT" and self.firewall_rule_matches(firewall_rule, flow):
+                    verb = "passes" if firewall_rule.action == "PASS" else "drops"
+                    return firewall_rule.action == "PASS", f"{group_id} {verb} {_flow_text(flow)}"
+            if group.allowed_names and flow[0] == "tcp":
+                return True, f"{group_id} passes TLS SNI and HTTP Host of {len(group.allowed_names)} allow-listed names"
+        drops = bool(DROP_DEFAULTS & set(policy.default_actions))
+        verdict = "drops" if drops else "passes"
+        actions = ", ".join(policy.default_actions) or "none"
+        return not drops, f"{policy.logical_id}'s default actions ({actions}) {verdict} what no rule names"
+
+    def firewall_rule_matches(self, firewall_rule: FirewallRule, flow: Flow) -> bool:
+        protocol, port = flow
+        if firewall_rule.protocol not in ("all", protocol):
+            return False
+        if not (
+            intersect(firewall_rule.source, self.model.vpc_cidr) and intersect(firewall_rule.destination, self.internet)
+        ):
+            return False
+        if firewall_rule.ports is None:
+            return True
+        return port is not None and firewall_rule.ports[0] <= port <= firewall_rule.ports[1]
 
     def nat_reaches_internet(self, subnet_id: str | None) -> bool:
         subnet = next((s for s in self.model.subnets if s.logical_id == subnet_id), None)
@@ -161,7 +266,7 @@ class _Checker:
 
     def reaches_internet(self, subnets: Iterable[Subnet], *, gateway_only: bool = False) -> bool:
         tables = {subnet.route_table for subnet in subnets}
-        kinds = ("igw",) if gateway_only else ("igw", "nat", "other")
+        kinds = ("igw",) if gateway_only else ("igw", "nat", "firewall", "other")
         return any(
             route.route_table in tables and route.target in kinds and intersect(route.destination, self.internet)
             for route in self.model.routes
@@ -172,24 +277,34 @@ class _Checker:
         ids = {route.via_subnet for route in self.model.routes if route.route_table in tables and route.target == "nat"}
         return [subnet for subnet in self.model.subnets if subnet.logical_id in ids]
 
+    def transit_subnets(self, subnets: Sequence[Subnet]) -> list[list[Subnet]]:
+        """The subnets internet traffic from ``subnets`` crosses: firewall subnets (if routed there), NAT ones."""
+        tables = {subnet.route_table for subnet in subnets}
+        firewall_ids = {r.target_id for r in self.model.routes if r.route_table in tables and r.target == "firewall"}
+        firewall_subnet_ids = {
+            subnet for firewall_id in firewall_ids for subnet in self.model.firewalls[firewall_id].subnets
+        }
+        firewall_subnets = [subnet for subnet in self.model.subnets if subnet.logical_id in firewall_subnet_ids]
+        nat = self.nat_subnets([*subnets, *firewall_subnets])
+        return [group for group in (firewall_subnets, nat) if group]
+
     # network ACLs ------------------------------------------------------------------------------
     def acl_layer(self, rule: MatrixRule, flow: Flow, with_replies: bool) -> LayerResult:
         source, destination = self.addresses(rule.source), self.addresses(rule.destination)
         src_subnets, dst_subnets = self.subnets(rule.source), self.subnets(rule.destination)
-        via_nat = self.nat_subnets(src_subnets) if rule.destination == INTERNET else []
+        # On the way out: the egress firewall's subnets, then the NAT gateways' subnets.
+        transit = self.transit_subnets(src_subnets) if rule.destination == INTERNET else []
         # (subnets, egress, peers are sources?) for each hop of the request
         request = [
             (src_subnets, True, False),
-            (via_nat, False, True),
-            (via_nat, True, False),
+            *((hop, egress, not egress) for hop in transit for egress in (False, True)),
             (dst_subnets, False, True),
         ]
         hops = [(subnets, egress, from_source, flow) for subnets, egress, from_source in request if subnets]
         if with_replies and flow[0] != "icmp":
             reply = [
                 (dst_subnets, True, True),
-                (via_nat, False, False),
-                (via_nat, True, True),
+                *((hop, egress, egress) for hop in reversed(transit) for egress in (False, True)),
                 (src_subnets, False, False),
             ]
             for port in self.ephemeral_ports():

@@ -21,6 +21,7 @@ SEGMENTATION_METADATA = "TapVpc::Segmentation"
 #: The L2 Vpc's subnet group names, as the matrix's tiers.
 TIER_OF_SUBNET_GROUP = {tier.subnet_group: tier.value for tier in Tier}
 
+_FIREWALL_PROTOCOLS = {"IP": "all", "TCP": "tcp", "UDP": "udp", "ICMP": "icmp"}
 _PROTOCOLS = {"-1": "all", "6": "tcp", "tcp": "tcp", "17": "udp", "udp": "udp", "1": "icmp", "icmp": "icmp"}
 
 
@@ -37,7 +38,10 @@ class Subnet:
 
 @dataclass(frozen=True)
 class Route:
-    """A route: ``target`` is ``igw``, ``nat`` or ``other``; ``via_subnet`` is a NAT gateway's subnet."""
+    """A route: ``target`` is ``igw``, ``nat``, ``firewall`` or ``other``; ``via_subnet`` is a NAT gateway's subnet.
+
+    A ``firewall`` route's ``target_id`` is the AWS::NetworkFirewall::Firewall whose endpoint it names.
+    """
 
     logical_id: str
     route_table: str
@@ -74,6 +78,48 @@ class GroupRule:
     description: str
 
 
+@dataclass(frozen=True)
+class FirewallRule:
+    """A stateful 5-tuple rule: ``action`` PASS, DROP, REJECT or ALERT on ``protocol`` (all, tcp, udp, icmp).
+
+    ``ports`` are the destination ports (None: any); ``both_ways`` is Direction ANY.
+    """
+
+    action: str
+    protocol: str
+    source: AddressSet
+    destination: AddressSet
+    ports: tuple[int, int] | None
+    both_ways: bool
+
+
+@dataclass(frozen=True)
+class FirewallRuleGroup:
+    """A stateful rule group: its 5-tuple ``rules`` in order, or ``allowed_names`` of an ALLOWLIST domain list."""
+
+    logical_id: str
+    rules: tuple[FirewallRule, ...] = ()
+    allowed_names: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class FirewallPolicy:
+    """A firewall policy: its stateful default actions and its rule groups in priority order."""
+
+    logical_id: str
+    default_actions: tuple[str, ...]
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Firewall:
+    """An AWS Network Firewall: the subnets of its endpoints and its policy."""
+
+    logical_id: str
+    subnets: tuple[str, ...]
+    policy: str | None
+
+
 @dataclass
 class TemplateModel:
     """Everything in one template that decides reachability."""
@@ -84,6 +130,9 @@ class TemplateModel:
     acl_entries: list[AclEntry] = field(default_factory=list)
     group_tiers: dict[str, str] = field(default_factory=dict)
     group_rules: list[GroupRule] = field(default_factory=list)
+    firewalls: dict[str, Firewall] = field(default_factory=dict)
+    firewall_policies: dict[str, FirewallPolicy] = field(default_factory=dict)
+    firewall_rule_groups: dict[str, FirewallRuleGroup] = field(default_factory=dict)
 
     def subnets_of(self, tier: str) -> list[Subnet]:
         """The subnets of ``tier`` (public, private or data)."""
@@ -107,18 +156,22 @@ def read_template(template: Mapping[str, Any]) -> TemplateModel:
     model = TemplateModel(vpc_cidr=vpc_cidr)
     for logical_id, props in _of_type(resources, "AWS::EC2::Subnet"):
         group = next((tag["Value"] for tag in props.get("Tags", []) if tag.get("Key") == "aws-cdk:subnet-name"), "")
+        # Subnets outside the L2 Vpc's groups (the firewall tier) say their tier in their metadata.
+        marked = resources[logical_id].get("Metadata", {}).get(TIER_METADATA)
         model.subnets.append(
             Subnet(
                 logical_id,
-                TIER_OF_SUBNET_GROUP.get(group, group.lower()),
+                marked or TIER_OF_SUBNET_GROUP.get(group, group.lower()),
                 resolver.peer(props.get("CidrBlock")),
                 tables.get(logical_id),
                 acls.get(logical_id),
             )
         )
     nat_subnets = {logical_id: _ref(p.get("SubnetId")) for logical_id, p in _of_type(resources, "AWS::EC2::NatGateway")}
+    firewall_ids = {logical_id for logical_id, _ in _of_type(resources, "AWS::NetworkFirewall::Firewall")}
     for logical_id, props in _of_type(resources, "AWS::EC2::Route"):
-        model.routes.append(_route(logical_id, props, resolver, nat_subnets))
+        model.routes.append(_route(logical_id, props, resolver, nat_subnets, firewall_ids))
+    _read_firewalls(model, resources, resolver)
     for logical_id, props in _of_type(resources, "AWS::EC2::NetworkAclEntry"):
         port_range = props.get("PortRange")
         model.acl_entries.append(
@@ -151,10 +204,17 @@ def read_template(template: Mapping[str, Any]) -> TemplateModel:
 
 
 def _route(
-    logical_id: str, props: Mapping[str, Any], resolver: _Resolver, nat_subnets: Mapping[str, str | None]
+    logical_id: str,
+    props: Mapping[str, Any],
+    resolver: _Resolver,
+    nat_subnets: Mapping[str, str | None],
+    firewall_ids: set[str],
 ) -> Route:
     table = _ref(props.get("RouteTableId")) or ""
     destination = resolver.peer(props.get("DestinationCidrBlock")) if "DestinationCidrBlock" in props else ()
+    firewall = _attribute_owner(props.get("VpcEndpointId"), "EndpointIds")
+    if firewall in firewall_ids:
+        return Route(logical_id, table, destination, "firewall", str(firewall))
     if "NatGatewayId" in props:
         nat = _ref(props["NatGatewayId"]) or str(props["NatGatewayId"])
         return Route(logical_id, table, destination, "nat", nat, nat_subnets.get(nat))
@@ -163,6 +223,64 @@ def _route(
         return Route(logical_id, table, destination, "igw", _ref(gateway) or str(gateway))
     target = next((str(value) for key, value in props.items() if key.endswith("Id") and key != "RouteTableId"), "?")
     return Route(logical_id, table, destination, "other", target)
+
+
+def _attribute_owner(value: object, attribute: str) -> str | None:
+    """The logical ID of the ``Fn::GetAtt [X, attribute]`` anywhere inside ``value``, or None."""
+    if isinstance(value, dict):
+        found = value.get("Fn::GetAtt")
+        if isinstance(found, list) and len(found) == 2 and found[1] == attribute:
+            return str(found[0])
+        return next((owner for item in value.values() if (owner := _attribute_owner(item, attribute))), None)
+    if isinstance(value, list):
+        return next((owner for item in value if (owner := _attribute_owner(item, attribute))), None)
+    return None
+
+
+def _read_firewalls(model: TemplateModel, resources: Mapping[str, Any], resolver: _Resolver) -> None:
+    """Network Firewall firewalls, their policies (in priority order) and their stateful rule groups."""
+    for logical_id, props in _of_type(resources, "AWS::NetworkFirewall::Firewall"):
+        subnets = tuple(_ref(mapping.get("SubnetId")) or "" for mapping in props.get("SubnetMappings", []))
+        model.firewalls[logical_id] = Firewall(logical_id, subnets, _ref(props.get("FirewallPolicyArn")))
+    for logical_id, props in _of_type(resources, "AWS::NetworkFirewall::FirewallPolicy"):
+        policy = props.get("FirewallPolicy", {})
+        references = sorted(policy.get("StatefulRuleGroupReferences", []), key=lambda ref: ref.get("Priority", 0))
+        model.firewall_policies[logical_id] = FirewallPolicy(
+            logical_id,
+            tuple(policy.get("StatefulDefaultActions", [])),
+            tuple(_ref(reference.get("ResourceArn")) or "" for reference in references),
+        )
+    for logical_id, props in _of_type(resources, "AWS::NetworkFirewall::RuleGroup"):
+        source = props.get("RuleGroup", {}).get("RulesSource", {})
+        names = source.get("RulesSourceList")
+        model.firewall_rule_groups[logical_id] = FirewallRuleGroup(
+            logical_id,
+            tuple(_firewall_rule(rule, resolver) for rule in source.get("StatefulRules", [])),
+            tuple(names.get("Targets", [])) if names and names.get("GeneratedRulesType") == "ALLOWLIST" else None,
+        )
+
+
+def _firewall_rule(rule: Mapping[str, Any], resolver: _Resolver) -> FirewallRule:
+    header = rule.get("Header", {})
+    port = str(header.get("DestinationPort", "ANY"))
+    low, _, high = port.partition(":")
+    return FirewallRule(
+        str(rule.get("Action", "")).upper(),
+        _FIREWALL_PROTOCOLS.get(str(header.get("Protocol", "IP")).upper(), "other"),
+        _firewall_peer(header.get("Source"), resolver),
+        _firewall_peer(header.get("Destination"), resolver),
+        None if port.upper() == "ANY" else (int(low), int(high or low)),
+        str(header.get("Direction", "FORWARD")).upper() == "ANY",
+    )
+
+
+def _firewall_peer(value: object, resolver: _Resolver) -> AddressSet:
+    # ANY is everywhere; $HOME_NET is the VPC (the policy's rule groups define it so).
+    if value in (None, "ANY"):
+        return EVERYWHERE
+    if value == "$HOME_NET":
+        return resolver.peer({"Fn::GetAtt": [next(iter(resolver.vpcs), ""), "CidrBlock"]})
+    return resolver.peer(value)
 
 
 def _group_rule(group: str, egress: bool, rule: Mapping[str, Any], resolver: _Resolver) -> GroupRule:
@@ -180,7 +298,7 @@ class _Resolver:
     """Turns a CIDR property into an address set: a literal, the VPC's own CIDR, or else everywhere."""
 
     def __init__(self, resources: Mapping[str, Any], vpc_cidr: AddressSet) -> None:
-        self._vpcs = {logical_id for logical_id, _ in _of_type(resources, "AWS::EC2::VPC")}
+        self.vpcs = {logical_id for logical_id, _ in _of_type(resources, "AWS::EC2::VPC")}
         self._vpc_cidr = vpc_cidr
 
     def peer(self, value: object) -> AddressSet:
@@ -188,7 +306,7 @@ class _Resolver:
             return networks([value])
         if isinstance(value, dict) and "Fn::GetAtt" in value:
             logical_id, attribute = value["Fn::GetAtt"]
-            if logical_id in self._vpcs and attribute == "CidrBlock":
+            if logical_id in self.vpcs and attribute == "CidrBlock":
                 return self._vpc_cidr
         return EVERYWHERE
 
