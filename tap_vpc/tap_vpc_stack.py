@@ -15,6 +15,7 @@ from tap_vpc.egress.dns_firewall import DnsFirewall
 from tap_vpc.egress.domains import dns_firewall_domains, network_firewall_targets
 from tap_vpc.egress.firewall import EgressFirewall
 from tap_vpc.egress.logs import EgressLogs
+from tap_vpc.egress.rules import egress_on
 from tap_vpc.exports.outputs import add_outputs
 from tap_vpc.flow_logs.archive import FlowLogArchive
 from tap_vpc.flow_logs.fields import record_format
@@ -167,7 +168,7 @@ class TapVpcStack(Stack):
         self.egress_logs: EgressLogs | None = None
         self.egress_firewall: EgressFirewall | None = None
         self.dns_firewall: DnsFirewall | None = None
-        if config.egress_control == "off":
+        if not egress_on(config):
             return
         self.egress_logs = EgressLogs(
             self,

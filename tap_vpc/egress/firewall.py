@@ -120,6 +120,7 @@ class EgressFirewall(Construct):
             self._firewall(vpc, number, subnet, name_prefix, protect, alert_log_group, flow_log_group)
             for number, subnet in enumerate(hosts, 1)
         ]
+        self.logging = [self.node.find_child(f"Firewall{number}Logging") for number in range(1, len(hosts) + 1)]
         # Each firewall has one subnet, so its one endpoint is the first "az:vpce-id" pair's ID.
         endpoints = [
             Fn.select(1, Fn.split(":", Fn.select(0, firewall.attr_endpoint_ids))) for firewall in self.firewalls
@@ -253,6 +254,8 @@ class EgressFirewall(Construct):
             # The same AWS::EC2::Route, another target: CloudFormation updates it in place (ReplaceRoute).
             default_route.add_property_deletion_override("NatGatewayId")
             default_route.add_property_override("VpcEndpointId", endpoint)
+            # Traffic moves onto the firewall only once its alert and flow logs are recorded.
+            default_route.node.add_dependency(*self.logging)
             ec2.CfnRoute(
                 self,
                 f"Subnet{number}DefaultRoute",

@@ -10,14 +10,16 @@ from tap_vpc.network.aws_buckets import bucket_names
 from tap_vpc.settings.config import TapVpcConfig, key_of
 
 EGRESS_MODES = ("per-az", "shared", "off")
+#: The modes with a firewall in the path.
+EGRESS_ON_MODES = ("per-az", "shared")
 #: S3 bucket names: 3-63 characters of lowercase letters, digits, dots and hyphens, starting and
 #: ending with a letter or digit (Amazon S3 User Guide, "General purpose bucket naming rules").
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 def egress_on(config: TapVpcConfig) -> bool:
-    """Whether the private tier's egress goes through the firewall (``egressControl`` is not ``off``)."""
-    return config.egress_control != "off"
+    """Whether the private tier's egress goes through the firewall (``egressControl`` per-az or shared)."""
+    return config.egress_control in EGRESS_ON_MODES
 
 
 def check_egress(config: TapVpcConfig) -> list[ConfigProblem]:

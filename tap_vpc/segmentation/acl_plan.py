@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tap_vpc.egress.rules import egress_on
 from tap_vpc.settings.config import TapVpcConfig
 from tap_vpc.vocabulary import HTTPS, Tier
 
@@ -72,7 +73,7 @@ def private_rules(config: TapVpcConfig) -> list[AclRule]:
         AclRule(100, False, config.vpc_cidr, "all", None, "Traffic from inside the VPC"),
         *replies_from_anywhere(200, "through the NAT gateways"),
     ]
-    if config.egress_control == "off":
+    if not egress_on(config):
         return [*inbound, AclRule(100, True, ANYWHERE, "all", None, "All out: the route table decides NAT or local")]
     return [
         *inbound,
@@ -139,7 +140,7 @@ def acl_plan(config: TapVpcConfig) -> dict[str, list[AclRule]]:
     plan = {Tier.PUBLIC.subnet_group: public_rules(config), Tier.PRIVATE.subnet_group: private_rules(config)}
     if config.isolated_subnet_cidrs:
         plan[Tier.DATA.subnet_group] = data_rules(config)
-    if config.egress_control != "off":
+    if egress_on(config):
         plan[Tier.FIREWALL.subnet_group] = firewall_rules(config)
     return plan
 

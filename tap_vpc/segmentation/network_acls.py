@@ -61,6 +61,7 @@ class TierNetworkAcls(Construct):
                 assert isinstance(cfn_entry, CfnResource)
                 cfn_entry.add_metadata("TapVpc::Why", rule.why)
             _associate_after_entries(acl)
+            _narrow_after_widening(acl)
             self.acls[tier] = acl
 
 
@@ -71,6 +72,14 @@ def _associate_after_entries(acl: ec2.NetworkAcl) -> None:
     for child in acl.node.children:
         if isinstance(child, ec2.SubnetNetworkAclAssociation):
             child.node.add_dependency(*entries)
+
+
+def _narrow_after_widening(acl: ec2.NetworkAcl) -> None:
+    # Turning egress control on narrows the private tier's Out100 (all) to the VPC and adds Out200
+    # (443 out). Both are updates of a live ACL: Out200 first, so 443 never stops on the way.
+    entries = {child.node.id: child for child in acl.node.children if isinstance(child, ec2.NetworkAclEntry)}
+    if "Out100" in entries and "Out200" in entries and acl.node.id == f"{Tier.PRIVATE.subnet_group}Acl":
+        entries["Out100"].node.add_dependency(entries["Out200"])
 
 
 def _traffic(rule: AclRule) -> ec2.AclTraffic:

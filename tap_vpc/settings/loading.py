@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tap_vpc.egress.rules import EGRESS_ON_MODES
 from tap_vpc.errors import ConfigError, ConfigProblem
 from tap_vpc.fleet.declarations import (
     ENVIRONMENTS_KEY,
@@ -216,7 +217,7 @@ def apply_layout(values: dict[str, Any], given: set[str]) -> list[ConfigProblem]
         return []
     az_count = values.get("az_count", TapVpcConfig.az_count)
     tiers = [*_LAYOUT_TIERS, *([(Tier.DATA, "isolated_subnet_cidrs")] if values.get("data_tier") else [])]
-    if values.get("egress_control", TapVpcConfig.egress_control) != "off":
+    if values.get("egress_control", TapVpcConfig.egress_control) in EGRESS_ON_MODES:
         tiers.append((Tier.FIREWALL, "firewall_subnet_cidrs"))
     for tier, field_name in tiers:
         if field_name in given:
@@ -235,7 +236,10 @@ def apply_layout(values: dict[str, Any], given: set[str]) -> list[ConfigProblem]
 
 def apply_default_matrix(values: dict[str, Any], given: set[str]) -> None:
     """With egress control on and no ``reachabilityMatrix`` given, the default matrix adds the egress deny rule."""
-    if "reachability_matrix" in given or values.get("egress_control", TapVpcConfig.egress_control) == "off":
+    if (
+        "reachability_matrix" in given
+        or values.get("egress_control", TapVpcConfig.egress_control) not in EGRESS_ON_MODES
+    ):
         return
     values["reachability_matrix"] = (*TapVpcConfig.reachability_matrix, EGRESS_DENY_RULE)
 

@@ -78,7 +78,11 @@ def _missing_returns(model: TemplateModel) -> list[EgressFinding]:
     findings = []
     for subnet in model.subnets_of("private"):
         for route in model.routes:
-            if route.route_table != subnet.route_table or route.target != "firewall":
+            if (
+                route.route_table != subnet.route_table
+                or route.target != "firewall"
+                or not intersect(route.destination, checker.internet)
+            ):
                 continue
             firewall = model.firewalls[route.target_id]
             for exit_route in checker.firewall_exits(firewall):
