@@ -126,6 +126,9 @@ class _Checker:
             cuts |= set(_cut(entry.ports))
         for group_rule in self.model.group_rules:
             cuts |= set(_cut(group_rule.ports))
+        for firewall_group in self.model.firewall_rule_groups.values():
+            for firewall_rule in firewall_group.rules:
+                cuts |= set(_cut(firewall_rule.ports))
         ranges = rule.ports if rule.ports is not None else ((0, 65535),)
         for low, high in ranges:
             cuts |= {low, high + 1}
