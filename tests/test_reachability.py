@@ -28,6 +28,8 @@ PCI_MATRIX = [
     "data -> endpoints : 443 : allow",
     "data -> internet : any : deny",
 ]
+#: With egress control on (the declared profiles), PCI DSS 1.3.2: nothing but 443 leaves the private tier.
+EGRESS_RULE = "private -> internet : 1-442,444-65535 : deny"
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +67,8 @@ def acl_entry(acl: str, number: int, action: str, ports: tuple[int, int] | None)
 
 def test_the_template_carries_the_pci_matrix_and_every_rule_holds(dev: Mapping[str, Any]) -> None:
     metadata = dev["Metadata"]["TapVpc::Segmentation"]
-    assert metadata == {"ReachabilityMatrix": PCI_MATRIX, "DataTierPorts": [5432, 6379]}
-    assert verdicts(dev) == dict.fromkeys(PCI_MATRIX, True)
+    assert metadata == {"ReachabilityMatrix": [*PCI_MATRIX, EGRESS_RULE], "DataTierPorts": [5432, 6379]}
+    assert verdicts(dev) == dict.fromkeys([*PCI_MATRIX, EGRESS_RULE], True)
 
 
 def test_allow_rules_name_the_resources_that_open_the_path(dev: Mapping[str, Any]) -> None:

@@ -45,7 +45,7 @@ def render_failure(stack_name: str, results: Sequence[RuleResult]) -> str:
     for result in broken:
         for layer in result.broken_layers():
             verb = "lets through" if layer.state == "open" else "blocks"
-            # A route carries every protocol and port; the other layers decide on the flow named.
+            # A route carries every protocol and port; a firewall on it names the flow in its decider.
             flow = "traffic" if layer.layer == "route" else layer.flow or result.flow
             lines.append(
                 f"  - rule '{result.rule.text}': the {layer.layer} layer {verb} {flow}: " + "; ".join(layer.deciders)
