@@ -198,3 +198,15 @@ def test_no_module_of_the_settings_or_fleet_imports_aws_cdk() -> None:
         for path in (PACKAGE / package).glob("*.py"):
             imported = re.findall(r"^\s*(?:from|import) (aws_cdk|constructs|jsii)\b", path.read_text(), re.M)
             assert imported == [], path
+
+
+def test_a_null_flow_log_format_is_aws_default_record_and_valid() -> None:
+    assert config_problems(TapVpcConfig(flow_log_format=None)) == []
+
+
+def test_the_one_ipv4_test_reads_networks_and_refuses_what_is_not_one() -> None:
+    from tap_vpc.vocabulary import is_ipv4
+
+    assert is_ipv4("10.0.0.0/16") is True
+    assert is_ipv4("2001:db8::/32") is False
+    assert is_ipv4("10.0.0.300/16") is False
