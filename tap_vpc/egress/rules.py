@@ -32,7 +32,8 @@ def check_egress_mode(config: TapVpcConfig) -> list[ConfigProblem]:
     key = key_of("egress_control")
     if config.egress_control not in EGRESS_MODES:
         return [ConfigProblem(key, config.egress_control, f"must be one of {', '.join(EGRESS_MODES)}.")]
-    if config.egress_control == "per-az" and config.nat_gateways != config.az_count:
+    # No NAT gateway at all is the NAT rule's problem, reported once there.
+    if config.egress_control == "per-az" and 1 <= config.nat_gateways != config.az_count:
         return [
             ConfigProblem(
                 key,

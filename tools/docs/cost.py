@@ -79,8 +79,18 @@ def fixed_monthly_cost(model: NetworkModel, table: PriceTable) -> list[CostLine]
     """The charges ``model`` incurs every month with no traffic at all, one line per item."""
     hours = table.hours_per_month
     interface_endpoint_azs = sum(len(e.subnets) for e in model.endpoints if e.endpoint_type == "Interface")
+    nat = table.prices["nat_gateway_hour"].usd
+    # AWS waives a NAT gateway hour for each firewall endpoint hour in the same VPC, one for one.
+    waived = min(len(model.nat_gateways), model.firewall_endpoints)
     return [
-        CostLine("NAT gateways", len(model.nat_gateways) * hours, "hour", table.prices["nat_gateway_hour"].usd),
+        CostLine("NAT gateways", len(model.nat_gateways) * hours, "hour", nat),
+        CostLine("NAT gateway hours waived for firewall endpoints", -waived * hours, "hour", nat),
+        CostLine(
+            "Network Firewall endpoints",
+            model.firewall_endpoints * hours,
+            "hour",
+            table.prices["network_firewall_endpoint_hour"].usd,
+        ),
         CostLine("Public IPv4 addresses", model.elastic_ips * hours, "hour", table.prices["public_ipv4_hour"].usd),
         CostLine("KMS keys, first year", Decimal(model.kms_keys), "key", table.prices["kms_key_month"].usd),
         CostLine(
@@ -112,7 +122,11 @@ def cost_markdown(
         rows.append(f"| {first.item} (${first.price} per {first.unit}) | " + " | ".join(cells) + " |")
     rows.append("| **Total per month** | " + " | ".join(f"**${total(lines)}**" for _, lines in priced) + " |")
     rates = [
-        f"- NAT data processing: {_rate(table, 'nat_gateway_data_gb')}.",
+        f"- NAT data processing: {_rate(table, 'nat_gateway_data_gb')}; waived, GB for GB, for traffic a "
+        "firewall endpoint processed (AWS Network Firewall pricing).",
+        f"- Network Firewall traffic: {_rate(table, 'network_firewall_data_gb')}.",
+        f"- DNS Firewall: {_rate(table, 'dns_firewall_queries_million')}; DNS query logs:"
+        f" {_rate(table, 'flow_log_ingestion_gb')} (CloudWatch Logs vended-log ingestion).",
         f"- Flow-log ingestion: {_rate(table, 'flow_log_ingestion_gb')}.",
         f"- Flow-log storage: {_rate(table, 'log_storage_gb_month')}, kept for {_retentions(profiles)}.",
         f"- Interface endpoint data: {_rate(table, 'interface_endpoint_data_gb')}.",

@@ -160,6 +160,7 @@ class NetworkModel:
     network_acls: tuple[NetworkAcl, ...]
     elastic_ips: int
     kms_keys: int
+    firewall_endpoints: int = 0
 
     @property
     def tiers(self) -> tuple[str, ...]:
@@ -260,6 +261,9 @@ def read_network(template: Template) -> NetworkModel:
         network_acls=_network_acls(model),
         elastic_ips=len(_of_type(resources, "AWS::EC2::EIP")),
         kms_keys=len(_of_type(resources, "AWS::KMS::Key")),
+        firewall_endpoints=sum(
+            len(props.get("SubnetMappings", [])) for _, props in _of_type(resources, "AWS::NetworkFirewall::Firewall")
+        ),
     )
 
 
