@@ -151,7 +151,7 @@ def tag_value(resource: dict[str, Any], key: str) -> str | None:
 
 
 def subnets_by_tier(template: Mapping[str, Any]) -> dict[str, list[tuple[str, dict[str, Any]]]]:
-    """Tier name (``aws-cdk:subnet-name`` tag) -> [(logical id, subnet)] in AZ order."""
+    """Tier name (``aws-cdk:subnet-name`` tag, or ``Firewall`` for the firewall tier) -> [(logical id, subnet)] in AZ order."""
     tiers: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     subnets = resources_of(template, "AWS::EC2::Subnet")
     # Pinned subnets carry AvailabilityZoneId, ordered as the template first names each AZ ID.
@@ -161,7 +161,9 @@ def subnets_by_tier(template: Mapping[str, Any]) -> dict[str, list[tuple[str, di
         )
     )
     for lid, subnet in subnets.items():
-        tier = tag_value(subnet, "aws-cdk:subnet-name")
+        # The firewall tier's subnets are not the L2 Vpc's: they say their tier in their metadata.
+        marked = "Firewall" if subnet.get("Metadata", {}).get("TapVpc::Tier") == "firewall" else None
+        tier = tag_value(subnet, "aws-cdk:subnet-name") or marked
         assert tier is not None
         tiers.setdefault(tier, []).append((lid, subnet))
     return {

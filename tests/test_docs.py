@@ -184,15 +184,28 @@ def test_rendering_without_graphviz_says_how_to_install_it(monkeypatch: pytest.M
 
 
 def test_model_follows_each_private_subnet_to_the_nat_gateway_of_its_own_az() -> None:
-    model = network(environmentSuffix="prod")
+    # Without egress control the private tier goes straight to NAT (with it, see the firewall test below).
+    model = network(environmentSuffix="prod", egressControl="off")
     for private in (subnet for subnet in model.subnets if subnet.tier == "Private"):
         nat = next(nat for nat in model.nat_gateways if nat.logical_id == private.default_route_target)
         assert model.subnet(nat.subnet).az == private.az
         assert model.subnet(nat.subnet).tier == "Public"
 
 
+def test_model_follows_each_private_subnet_to_the_firewall_and_each_firewall_subnet_to_its_nat() -> None:
+    model = network(environmentSuffix="prod")
+    assert model.tiers == ("Public", "Private", "Isolated", "Firewall")
+    assert model.firewall_endpoints == 3
+    firewall_subnets = [subnet for subnet in model.subnets if subnet.tier == "Firewall"]
+    assert [str(subnet.cidr) for subnet in firewall_subnets] == ["10.0.31.0/28", "10.0.31.16/28", "10.0.31.32/28"]
+    for subnet in firewall_subnets:
+        nat = next(nat for nat in model.nat_gateways if nat.logical_id == subnet.default_route_target)
+        assert model.subnet(nat.subnet).az == subnet.az
+    assert not [s for s in model.subnets if s.tier == "Private" and s.default_route_target in model.nat_ids]
+
+
 def test_model_with_one_nat_gateway_and_an_isolated_tier() -> None:
-    model = network(environmentSuffix="dev", natGateways="1", isolatedSubnetCidrs=ISOLATED)
+    model = network(environmentSuffix="dev", natGateways="1", isolatedSubnetCidrs=ISOLATED, egressControl="off")
     assert model.tiers == ("Public", "Private", "Isolated")
     (nat,) = model.nat_gateways
     assert [subnet.az for subnet in model.subnets_routing_to(nat.logical_id)] == [0, 1, 2]
@@ -221,7 +234,7 @@ def test_model_rejects_a_hard_coded_availability_zone() -> None:
 
 
 def test_diagram_draws_every_subnet_route_endpoint_and_the_encrypted_flow_log() -> None:
-    model = network(environmentSuffix="dev", natGateways="1", isolatedSubnetCidrs=ISOLATED)
+    model = network(environmentSuffix="dev", natGateways="1", isolatedSubnetCidrs=ISOLATED, egressControl="off")
     dot = network_dot(model, title="t", subtitle="s")
     shown = {"Public": "Public", "Private": "Private", "Isolated": "Data"}
     for subnet in model.subnets:
@@ -273,7 +286,9 @@ def test_plan_table_of_the_default_plan_states_the_free_space() -> None:
     assert "| Private | AZ 2 | `10.0.12.0/24` | 256 | 251 |" in table
     assert "| Isolated | AZ 3 | `10.0.23.0/24` | 256 | 251 |" in table
     # 65,536 - 9 x 256 = 63,232 free.
-    assert "subnets take 2,304 (3.5%); free: 63,232 (96.5%)" in table
+    # 9 /24s and the firewall tier's 3 /28s.
+    assert "| Firewall | AZ 3 | `10.0.31.32/28` | 16 | 11 |" in table
+    assert "subnets take 2,352 (3.6%); free: 63,184 (96.4%)" in table
     assert "the largest `10.0.128.0/17`" in table
 
 
@@ -338,8 +353,10 @@ def test_prod_fixed_cost_arithmetic() -> None:
     lines = {line.item: line.monthly for line in fixed_monthly_cost(network(environmentSuffix="prod"), load_prices())}
     assert lines == {
         "NAT gateways": Decimal("98.55"),  # 3 x 730 h x $0.045
+        "NAT gateway hours waived for firewall endpoints": Decimal("-98.55"),  # one NAT hour per endpoint hour
+        "Network Firewall endpoints": Decimal("865.05"),  # 3 x 730 h x $0.395
         "Public IPv4 addresses": Decimal("10.95"),  # 3 EIPs x 730 h x $0.005
-        "KMS keys, first year": Decimal("2.00"),  # 2 keys (flow-log group, archive) x $1
+        "KMS keys, first year": Decimal("3.00"),  # 3 keys (flow-log group, archive, egress logs) x $1
         "Interface endpoints, per AZ": Decimal("153.30"),  # 7 endpoints x 3 AZs x 730 h x $0.01
     }
 
@@ -386,9 +403,10 @@ def test_cost_section_prices_every_us_east_1_profile_and_the_single_nat_variant(
     for name in ["dev", "staging", "uat", "prod", "ephemeral", "dev, natGateways=1"]:
         assert f"`{name}`" in header
     assert "`prod-dr`" not in header  # us-west-2: named below the table, not priced
-    assert "**$264.80**" in section  # dev and prod: 3 NAT, 3 EIP, 2 keys, 7 endpoints x 3 AZs
-    assert "**$110.50**" in section  # ephemeral: no archive, one key, no endpoints
-    assert "**$191.80**" in section  # dev with one NAT: 36.50 + 2 keys + 153.30
+    assert "**$1032.30**" in section  # prod, staging: 3 NAT (waived), 3 firewall endpoints, 3 EIP, 3 keys, 21 ENIs
+    assert "**$521.30**" in section  # dev: 3 NAT (one waived), one firewall endpoint (shared)
+    assert "**$110.50**" in section  # ephemeral: no archive, no firewall, one key, no endpoints
+    assert "**$448.30**" in section  # uat, and dev with one NAT: 1 NAT (waived), 1 endpoint, 1 EIP, 3 keys
 
 
 def test_documented_config_network_is_its_template() -> None:

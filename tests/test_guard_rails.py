@@ -98,11 +98,14 @@ def test_changing_a_declared_environments_azs_is_reported_as_subnet_replacements
             environmentSuffix="pr-3",
             availabilityZoneIds="use1-az1,use1-az2,use1-az6",
             isolatedSubnetCidrs="10.0.21.0/24,10.0.22.0/24,10.0.23.0/24",
+            egressControl="shared",
+            egressAllowedDomains="api.acquirer-a.example,.card-network.example",
         )
     ).to_json()
     found = replacements(golden, stateful_logical_ids(moved_template))
     subnet_moves = [line for line in found if "AvailabilityZoneId" in line]
     assert subnet_moves == [
+        "EgressFirewallSubnet3Subnet1365FBC4 (AWS::EC2::Subnet): AvailabilityZoneId 'use1-az4' -> 'use1-az6'",
         "VpcIsolatedSubnet3Subnet6840A2D4 (AWS::EC2::Subnet): AvailabilityZoneId 'use1-az4' -> 'use1-az6'",
         "VpcPrivateSubnet3SubnetF258B56E (AWS::EC2::Subnet): AvailabilityZoneId 'use1-az4' -> 'use1-az6'",
         "VpcPublicSubnet3SubnetBE12F0B6 (AWS::EC2::Subnet): AvailabilityZoneId 'use1-az4' -> 'use1-az6'",

@@ -50,7 +50,16 @@ def test_the_import_graph_has_no_cycle() -> None:
 
 def test_the_package_is_split_by_concern_and_each_part_says_what_it_owns() -> None:
     subpackages = sorted(path.parent.name for path in PACKAGE.glob("*/__init__.py"))
-    assert subpackages == ["compliance", "egress", "exports", "fleet", "flow_logs", "network", "segmentation", "settings"]
+    assert subpackages == [
+        "compliance",
+        "egress",
+        "exports",
+        "fleet",
+        "flow_logs",
+        "network",
+        "segmentation",
+        "settings",
+    ]
     for name in subpackages:
         docstring = ast.get_docstring(ast.parse((PACKAGE / name / "__init__.py").read_text()))
         assert docstring, f"tap_vpc/{name}/__init__.py needs a docstring saying what it owns"

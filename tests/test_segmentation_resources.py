@@ -57,7 +57,7 @@ def test_every_subnet_is_associated_with_its_tiers_acl(prod: Mapping[str, Any]) 
     acl_of = {a["Properties"]["SubnetId"]["Ref"]: a["Properties"]["NetworkAclId"]["Ref"] for a in associations}
     for tier, subnets in subnets_by_tier(prod).items():
         assert {acl_of[lid] for lid, _ in subnets} == {acl_of_tier(prod, tier)}, tier
-    assert len(acl_of) == 9
+    assert len(acl_of) == 12  # 3 AZs x public, private, data and firewall
 
 
 def test_public_acl_admits_https_the_vpc_and_replies_but_never_3389_from_anywhere(prod: Mapping[str, Any]) -> None:
@@ -72,14 +72,25 @@ def test_public_acl_admits_https_the_vpc_and_replies_but_never_3389_from_anywher
     ]
 
 
-def test_private_acl_admits_the_vpc_and_replies(prod: Mapping[str, Any]) -> None:
+def test_private_acl_admits_the_vpc_and_replies_and_sends_only_443_beyond_it(prod: Mapping[str, Any]) -> None:
     assert acl_entries(prod, "Private") == [
         (100, False, "10.0.0.0/16", -1, None),
-        (100, True, "0.0.0.0/0", -1, None),
+        (100, True, "10.0.0.0/16", -1, None),
         (200, False, "0.0.0.0/0", 6, (1024, 3388)),
+        (200, True, "0.0.0.0/0", 6, (443, 443)),
         (210, False, "0.0.0.0/0", 6, (3390, 65535)),
         (220, False, "0.0.0.0/0", 17, (1024, 3388)),
         (230, False, "0.0.0.0/0", 17, (3390, 65535)),
+    ]
+
+
+def test_firewall_acl_admits_the_vpc_and_tcp_replies_and_sends_only_443_beyond_it(prod: Mapping[str, Any]) -> None:
+    assert acl_entries(prod, "Firewall") == [
+        (100, False, "10.0.0.0/16", -1, None),
+        (100, True, "10.0.0.0/16", -1, None),
+        (200, False, "0.0.0.0/0", 6, (1024, 3388)),
+        (200, True, "0.0.0.0/0", 6, (443, 443)),
+        (210, False, "0.0.0.0/0", 6, (3390, 65535)),
     ]
 
 

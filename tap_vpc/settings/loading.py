@@ -213,22 +213,24 @@ def apply_layout(values: dict[str, Any], given: set[str]) -> list[ConfigProblem]
     /28s when ``egressControl`` is on. Fills ``values``
     (config field -> value) in place; returns the problem when the VPC is too small.
     """
-    if "vpc_cidr" not in values:
-        return []
     az_count = values.get("az_count", TapVpcConfig.az_count)
     tiers = [*_LAYOUT_TIERS, *([(Tier.DATA, "isolated_subnet_cidrs")] if values.get("data_tier") else [])]
+    if "vpc_cidr" not in values:
+        # The built-in plan names its subnets; the firewall tier, newer than it, takes the layout's.
+        tiers = []
     if values.get("egress_control", TapVpcConfig.egress_control) in EGRESS_ON_MODES:
         tiers.append((Tier.FIREWALL, "firewall_subnet_cidrs"))
+    vpc_cidr = values.get("vpc_cidr", TapVpcConfig.vpc_cidr)
     for tier, field_name in tiers:
         if field_name in given:
             continue
         try:
             if tier is Tier.FIREWALL:
-                values[field_name] = layout_firewall_subnets(values["vpc_cidr"], az_count)
+                values[field_name] = layout_firewall_subnets(vpc_cidr, az_count)
             else:
-                values[field_name] = layout_subnets(values["vpc_cidr"], tier.value, az_count)
+                values[field_name] = layout_subnets(vpc_cidr, tier.value, az_count)
         except LayoutError as error:
-            return [ConfigProblem(key_of("vpc_cidr"), values["vpc_cidr"], str(error))]
+            return [ConfigProblem(key_of("vpc_cidr"), vpc_cidr, str(error))]
         except ValueError:
             return []  # not a network: the vpcCidr rule reports it
     return []

@@ -176,6 +176,11 @@ class NetworkModel:
         """The subnet with ``logical_id``."""
         return next(subnet for subnet in self.subnets if subnet.logical_id == logical_id)
 
+    @property
+    def nat_ids(self) -> set[str]:
+        """The logical IDs of the NAT gateways."""
+        return {nat.logical_id for nat in self.nat_gateways}
+
     def subnets_routing_to(self, target: str) -> tuple[Subnet, ...]:
         """Subnets whose default route (0.0.0.0/0) goes to ``target`` (a NAT or internet gateway)."""
         return tuple(subnet for subnet in self.subnets if subnet.default_route_target == target)
