@@ -476,6 +476,101 @@ def test_patched_moto_creates_the_acl_its_entry_and_association_and_updates_the_
 
 
 #: Each patch and the tests that prove it still needed: plain moto fails (``plain``), the patched server works.
+#: A firewall with one subnet, its (stand-in) policy, and a route to its endpoint, as TapVpcStack writes them.
+FIREWALL_ROUTE: dict[str, Any] = {
+    "Resources": {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.9.0.0/16"}},
+        "Subnet": {
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.9.31.0/28", "AvailabilityZone": "us-east-1a"},
+        },
+        "Table": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
+        "Policy": {
+            "Type": "AWS::NetworkFirewall::FirewallPolicy",
+            "Properties": {
+                "FirewallPolicyName": "probe",
+                "FirewallPolicy": {
+                    "StatelessDefaultActions": ["aws:forward_to_sfe"],
+                    "StatelessFragmentDefaultActions": ["aws:forward_to_sfe"],
+                },
+            },
+        },
+        "Firewall": {
+            "Type": "AWS::NetworkFirewall::Firewall",
+            "Properties": {
+                "FirewallName": "probe",
+                "FirewallPolicyArn": {"Fn::GetAtt": ["Policy", "FirewallPolicyArn"]},
+                "VpcId": {"Ref": "Vpc"},
+                "SubnetMappings": [{"SubnetId": {"Ref": "Subnet"}}],
+            },
+        },
+        "Route": {
+            "Type": "AWS::EC2::Route",
+            "Properties": {
+                "RouteTableId": {"Ref": "Table"},
+                "DestinationCidrBlock": "0.0.0.0/0",
+                "VpcEndpointId": {
+                    "Fn::Select": [
+                        1,
+                        {"Fn::Split": [":", {"Fn::Select": [0, {"Fn::GetAtt": ["Firewall", "EndpointIds"]}]}]},
+                    ]
+                },
+            },
+        },
+    },
+    "Outputs": {"TableId": {"Value": {"Ref": "Table"}}, "SubnetId": {"Value": {"Ref": "Subnet"}}},
+}
+
+
+def test_plain_moto_cannot_resolve_a_route_to_a_firewall_endpoint(plain: Emulator) -> None:
+    with pytest.raises(ClientError, match="references undefined resource Firewall"):
+        deploy(plain, "firewall-route", FIREWALL_ROUTE)
+
+
+def test_patched_moto_routes_to_the_firewall_endpoint_in_its_subnet(patched: Emulator) -> None:
+    outputs = deploy(patched, "firewall-route", FIREWALL_ROUTE)
+    ec2 = client(patched, "ec2")
+    [table] = ec2.describe_route_tables(RouteTableIds=[outputs["TableId"]])["RouteTables"]
+    [default] = [route for route in table["Routes"] if route.get("DestinationCidrBlock") == "0.0.0.0/0"]
+    [endpoint] = ec2.describe_vpc_endpoints(VpcEndpointIds=[default["GatewayId"]])["VpcEndpoints"]
+    assert endpoint["VpcEndpointType"] == "GatewayLoadBalancer"
+    assert endpoint["SubnetIds"] == [outputs["SubnetId"]]
+    [firewall] = client(patched, "network-firewall").list_firewalls()["Firewalls"]
+    assert firewall["FirewallName"] == "probe"
+
+
+def without_firewall(template: dict[str, Any]) -> dict[str, Any]:
+    """The route template with a plain VPC endpoint of type GatewayLoadBalancer in place of the firewall."""
+    copied: dict[str, Any] = json.loads(json.dumps(template))
+    resources = copied["Resources"]
+    del resources["Policy"], resources["Firewall"]
+    resources["Endpoint"] = {
+        "Type": "AWS::EC2::VPCEndpoint",
+        "Properties": {
+            "VpcId": {"Ref": "Vpc"},
+            "ServiceName": "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+            "VpcEndpointType": "GatewayLoadBalancer",
+            "SubnetIds": [{"Ref": "Subnet"}],
+        },
+    }
+    resources["Route"]["Properties"]["VpcEndpointId"] = {"Ref": "Endpoint"}
+    return copied
+
+
+def test_plain_moto_drops_a_routes_vpc_endpoint_target(plain: Emulator) -> None:
+    outputs = deploy(plain, "endpoint-route", without_firewall(FIREWALL_ROUTE))
+    [table] = client(plain, "ec2").describe_route_tables(RouteTableIds=[outputs["TableId"]])["RouteTables"]
+    [default] = [route for route in table["Routes"] if route.get("DestinationCidrBlock") == "0.0.0.0/0"]
+    assert default.get("GatewayId") is None
+
+
+def test_patched_moto_keeps_a_routes_vpc_endpoint_target(patched: Emulator) -> None:
+    outputs = deploy(patched, "endpoint-route", without_firewall(FIREWALL_ROUTE))
+    [table] = client(patched, "ec2").describe_route_tables(RouteTableIds=[outputs["TableId"]])["RouteTables"]
+    [default] = [route for route in table["Routes"] if route.get("DestinationCidrBlock") == "0.0.0.0/0"]
+    assert default["GatewayId"].startswith("vpce-")
+
+
 PROOFS: dict[str, list[Callable[..., None]]] = {
     "account-from-access-key": [
         test_plain_moto_puts_every_access_key_in_its_default_account,
@@ -517,6 +612,14 @@ PROOFS: dict[str, list[Callable[..., None]]] = {
     "network-acl-models": [
         test_plain_moto_leaves_the_subnet_on_the_default_network_acl,
         test_patched_moto_creates_the_acl_its_entry_and_association_and_updates_the_entry,
+    ],
+    "route-vpc-endpoint": [
+        test_plain_moto_drops_a_routes_vpc_endpoint_target,
+        test_patched_moto_keeps_a_routes_vpc_endpoint_target,
+    ],
+    "egress-models": [
+        test_plain_moto_cannot_resolve_a_route_to_a_firewall_endpoint,
+        test_patched_moto_routes_to_the_firewall_endpoint_in_its_subnet,
     ],
 }
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from moto.cloudformation import parsing
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.route_tables import Route
 from moto.networkfirewall.models import networkfirewall_backends
 from moto.route53resolver.models import route53resolver_backends
 
@@ -185,3 +186,27 @@ def patch_egress_models() -> None:
         model: Any = type(handler.type.replace("::", ""), (_AttributedModel,), {"attributed": handler})
         model_map[handler.type] = model
         name_types[handler.type] = _Model.cloudformation_name_type()
+
+
+def patch_route_vpc_endpoint() -> None:
+    """AWS::EC2::Route: honour ``VpcEndpointId`` (a Gateway Load Balancer or firewall endpoint).
+
+    moto 5.2.5's CloudFormation reads every other target of a route but not this one, so a route to
+    a firewall endpoint is created with no target at all. Its EC2 API takes it; this passes it on.
+    """
+    original = Route.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create(
+        cls: type[Route], resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any
+    ) -> Route:
+        properties = cloudformation_json["Properties"]
+        if "VpcEndpointId" not in properties:
+            return original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)  # type: ignore[no-any-return]
+        route: Route = ec2_backends[account_id][region_name].create_route(
+            route_table_id=properties["RouteTableId"],
+            destination_cidr_block=properties.get("DestinationCidrBlock"),
+            vpc_endpoint_id=properties["VpcEndpointId"],
+        )
+        return route
+
+    Route.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment,arg-type]

@@ -22,7 +22,7 @@ from moto.logs.models import LogGroup, logs_backends
 
 from tools.emulator_accounts import account_of
 from tools.moto_archive import patch_archive_models, patch_bucket_policy_conditions, patch_s3_bucket_properties
-from tools.moto_egress import patch_egress_models
+from tools.moto_egress import patch_egress_models, patch_route_vpc_endpoint
 from tools.moto_network_acls import patch_network_acl_models
 
 MOTO_VERSION = "5.2.5"
@@ -218,6 +218,10 @@ PATCHES: dict[str, tuple[Callable[[], None], str]] = {
     "network-acl-models": (
         patch_network_acl_models,
         "no AWS::EC2::NetworkAcl, NetworkAclEntry or SubnetNetworkAclAssociation: the tier ACLs would not exist",
+    ),
+    "route-vpc-endpoint": (
+        patch_route_vpc_endpoint,
+        "AWS::EC2::Route drops VpcEndpointId: a route to a firewall endpoint would have no target",
     ),
     "egress-models": (
         patch_egress_models,
