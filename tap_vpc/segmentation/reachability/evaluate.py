@@ -210,9 +210,8 @@ class _Checker:
         """Why the NAT gateway's replies to ``subnet`` would not come back through ``firewall``, or ""."""
         if exit_route.target != "nat":
             return ""
-        nat_subnet = next((s for s in self.model.subnets if s.logical_id == exit_route.via_subnet), None)
-        if nat_subnet is None:
-            return ""
+        # An exit through a NAT gateway reaches the internet, so the gateway's subnet is in the model.
+        nat_subnet = next(s for s in self.model.subnets if s.logical_id == exit_route.via_subnet)
         back = self.most_specific(nat_subnet.route_table, subnet.cidr)
         if back is not None and back.target == "firewall" and back.target_id == firewall.logical_id:
             return ""
