@@ -190,7 +190,6 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
     ),
     *_excluded("AWS::EC2::VPCEndpoint", "ServiceRegion", "a cross-region endpoint", "vpce:AllowMultiRegion"),
     *_excluded("AWS::EC2::VPC", "VpcEncryptionControl", "VPC encryption controls", "ec2:CreateVpcEncryptionControl"),
-    *_excluded("AWS::EC2::VPC", "InstanceTenancy", "a change of tenancy", "ec2:ModifyVpcTenancy"),
     *_excluded("AWS::EC2::EIP", "TransferAddress", "accepting an address transferred from another account", "ec2:AcceptAddressTransfer"),
     *_excluded(
         "AWS::EC2::NatGateway",

@@ -100,7 +100,7 @@ def placement(action: str, by_key: dict[tuple[str, str], Scope]) -> list[Scope]:
     if types is None:
         raise ValueError(f"{action} is not an IAM action (list it in ci_roles.exclusions.NOT_IAM_ACTIONS)")
     if not types:
-        return [by_key.get((service, ANY_TYPE), by_key[("*", "")])]
+        return [by_key.get((service, ""), by_key[("*", "")])]
     placed: dict[str, Scope] = {}
     for kind in types:
         scope = by_key.get((service, kind), by_key.get((service, ANY_TYPE)))

@@ -83,9 +83,21 @@ def scopes(names: ProductNames, account: str, regions: Sequence[str]) -> dict[tu
     def per_region(*formats: str) -> tuple[str, ...]:
         return tuple(f"{arn}:{resource.format(where=where)}" for where in wheres for resource in formats)
 
+    glue = Scope(
+        "TapVpcGlue",
+        per_region(
+            "glue:{where}:catalog",
+            f"glue:{{where}}:database/{names.glue_databases}",
+            f"glue:{{where}}:table/{names.glue_databases}/*",
+            f"glue:{{where}}:userDefinedFunction/{names.glue_databases}/*",
+            # Only read (the Database read handler); TAP VPC names no connection, so this matches none.
+            f"glue:{{where}}:connection/{names.glue_databases}",
+        ),
+    )
     by_type = {
         # EC2 creates VPC resources with IDs unknown before the deploy, so they cannot be listed.
         ("ec2", ANY_TYPE): Scope("Network", ("*",)),
+        ("ec2", ""): Scope("Network", ("*",)),
         ("logs", "log-group"): Scope(
             "TapVpcLogGroups",
             # IAM authorizes a log group as its ARN and as that ARN with ":*".
@@ -98,16 +110,9 @@ def scopes(names: ProductNames, account: str, regions: Sequence[str]) -> dict[tu
         ("lambda", "function"): Scope("TapVpcFunctions", per_region(f"lambda:{{where}}:function:{names.stacks}")),
         ("s3", "bucket"): Scope("TapVpcBuckets", (f"{arn}:s3:::{names.buckets}",)),
         ("s3", "object"): Scope("TapVpcBucketObjects", (f"{arn}:s3:::{names.buckets}/*",)),
-        # Glue authorizes a database call against the catalog, the database, and what it holds.
-        ("glue", "rootcatalog"): Scope("TapVpcGlueCatalog", per_region("glue:{where}:catalog")),
-        ("glue", "catalog"): Scope("TapVpcGlueCatalog", per_region("glue:{where}:catalog")),
-        ("glue", "database"): Scope("TapVpcGlueDatabases", per_region(f"glue:{{where}}:database/{names.glue_databases}")),
-        ("glue", "table"): Scope("TapVpcGlueTables", per_region(f"glue:{{where}}:table/{names.glue_databases}/*")),
-        ("glue", "userdefinedfunction"): Scope(
-            "TapVpcGlueFunctions", per_region(f"glue:{{where}}:userDefinedFunction/{names.glue_databases}/*")
-        ),
-        # Only read (the Database read handler); TAP VPC names no connection, so this matches none.
-        ("glue", "connection"): Scope("TapVpcGlueConnections", per_region(f"glue:{{where}}:connection/{names.glue_databases}")),
+        # Glue authorizes a database call against the catalog, the database and what it holds, in one
+        # statement (an action needing several resource types must find all of them in one statement).
+        **{("glue", kind): glue for kind in ("rootcatalog", "catalog", "database", "table", "userdefinedfunction", "connection")},
         # Network Firewall logging may name a Firehose stream; TAP VPC names none, so this matches none.
         ("firehose", "deliverystream"): Scope(
             "TapVpcDeliveryStreams", per_region(f"firehose:{{where}}:deliverystream/{names.stacks}")

@@ -162,6 +162,7 @@ class TapVpcCiRolesStack(Stack):
             assumed_by=principal,
             max_session_duration=Duration.hours(1),
         )
+        acknowledgements.acknowledge_github_federation(role)
         policy = iam.ManagedPolicy(self, f"{prefix}Policy", roles=[role], statements=statements)
         acknowledgements.acknowledge_ci_policy_wildcards(policy, statements)
         return role

@@ -110,6 +110,8 @@ class TapVpcStack(Stack):
         acknowledgements.annotate_default_sg_lockdown_provider(self)
         apply_permissions_boundary(self)
         self.outputs = add_outputs(self)
+        # Last: the gateway endpoints' policies are complete only once everything is built.
+        acknowledgements.acknowledge_endpoint_policies(self)
 
     def _build_segmentation(self) -> None:
         """NACLs per tier, interface endpoints, the data tier's group, and the matrix the synth checks."""
@@ -167,7 +169,6 @@ class TapVpcStack(Stack):
 
     def _acknowledge_design_findings(self) -> None:
         acknowledgements.acknowledge_public_internet_routes(self.vpc)
-        acknowledgements.acknowledge_endpoint_policies(self)
         acknowledgements.acknowledge_logs_key_describe(self.flow_log.key)
         if any(cidr in ("0.0.0.0/0", "::/0") for cidr in self.config.https_ingress_cidrs):
             acknowledgements.acknowledge_open_https(self.https_security_group)
