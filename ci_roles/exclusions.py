@@ -33,7 +33,7 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class Addition:
-    """``permission`` CloudFormation needs for ``needed_by`` (a resource type, or a deploy step) that no schema lists."""
+    """``permission``, which CloudFormation needs for ``needed_by`` (a type or a deploy step) and no schema lists."""
 
     permission: str
     needed_by: str
@@ -55,7 +55,12 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
     *_excluded(BUCKET, "AccessControl", "a canned ACL applied to objects", "s3:PutObjectAcl"),
     *_excluded(BUCKET, "AnalyticsConfigurations", "storage-class analysis", "s3:PutAnalyticsConfiguration"),
     *_excluded(BUCKET, "CorsConfiguration", "cross-origin requests (websites)", "s3:PutBucketCORS"),
-    *_excluded(BUCKET, "IntelligentTieringConfigurations", "Intelligent-Tiering archive tiers", "s3:PutIntelligentTieringConfiguration"),
+    *_excluded(
+        BUCKET,
+        "IntelligentTieringConfigurations",
+        "Intelligent-Tiering archive tiers",
+        "s3:PutIntelligentTieringConfiguration",
+    ),
     *_excluded(BUCKET, "InventoryConfigurations", "S3 Inventory reports", "s3:PutInventoryConfiguration"),
     *_excluded(BUCKET, "MetricsConfigurations", "request metrics", "s3:PutMetricsConfiguration"),
     *_excluded(
@@ -89,7 +94,9 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
         "s3:PutReplicationConfiguration",
         "iam:PassRole",
     ),
-    *_excluded(BUCKET, "WebsiteConfiguration", "static website hosting", "s3:PutBucketWebsite", "s3:DeleteBucketWebsite"),
+    *_excluded(
+        BUCKET, "WebsiteConfiguration", "static website hosting", "s3:PutBucketWebsite", "s3:DeleteBucketWebsite"
+    ),
     *_excluded(FUNCTION, "CapacityProviderConfig", "Lambda managed instances", "lambda:PassCapacityProvider"),
     *_excluded(
         FUNCTION,
@@ -101,7 +108,9 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
     ),
     *_excluded(FUNCTION, "FileSystemConfigs", "an EFS or S3 Files mount", "elasticfilesystem:DescribeMountTargets"),
     *_excluded(FUNCTION, "FileSystemConfigs", "an EFS or S3 Files mount", "s3files:ListMountTargets"),
-    *_excluded(FUNCTION, "FunctionScalingConfig", "scaling limits of managed instances", "lambda:PutFunctionScalingConfig"),
+    *_excluded(
+        FUNCTION, "FunctionScalingConfig", "scaling limits of managed instances", "lambda:PutFunctionScalingConfig"
+    ),
     *_excluded(
         FUNCTION,
         "KmsKeyArn",
@@ -143,7 +152,9 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
         "logs:DeleteResourcePolicy",
         "firehose:TagDeliveryStream",
     ),
-    *_excluded(LOG_GROUP, "BearerTokenAuthenticationEnabled", "bearer-token ingestion", "logs:PutBearerTokenAuthentication"),
+    *_excluded(
+        LOG_GROUP, "BearerTokenAuthenticationEnabled", "bearer-token ingestion", "logs:PutBearerTokenAuthentication"
+    ),
     *_excluded(LOG_GROUP, "DeletionProtectionEnabled", "deletion protection", "logs:PutLogGroupDeletionProtection"),
     *_excluded(
         "AWS::Glue::Database",
@@ -190,7 +201,12 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
     ),
     *_excluded("AWS::EC2::VPCEndpoint", "ServiceRegion", "a cross-region endpoint", "vpce:AllowMultiRegion"),
     *_excluded("AWS::EC2::VPC", "VpcEncryptionControl", "VPC encryption controls", "ec2:CreateVpcEncryptionControl"),
-    *_excluded("AWS::EC2::EIP", "TransferAddress", "accepting an address transferred from another account", "ec2:AcceptAddressTransfer"),
+    *_excluded(
+        "AWS::EC2::EIP",
+        "TransferAddress",
+        "accepting an address transferred from another account",
+        "ec2:AcceptAddressTransfer",
+    ),
     *_excluded(
         "AWS::EC2::NatGateway",
         "SecondaryAllocationIds",
@@ -235,6 +251,8 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
     ),
 )
 
+_NO_RESOLVER_QUERY_LOGGING_PREFIX = "IAM has no prefix resolverquerylogging; route53resolver's actions are granted"
+
 #: Names a schema lists that IAM's action table (cfn-lint's, from the Service Authorization
 #: Reference) does not define, so no policy can grant them; with the action IAM does check, if any.
 NOT_IAM_ACTIONS: dict[str, str] = {
@@ -252,14 +270,14 @@ NOT_IAM_ACTIONS: dict[str, str] = {
     "vpc-lattice:DescribeServiceNetworkVpcEndpointAssociation": "not a VPC Lattice action in the reference",
     "network-firewall:UpdateProxySettings": "not a Network Firewall action in the reference (proxies only)",
     "network-firewall:ListTagsForResources": "misspelling of network-firewall:ListTagsForResource, granted",
-    "resolverquerylogging:CreateConfig": "no service prefix resolverquerylogging: route53resolver's actions are granted",
-    "resolverquerylogging:DeleteConfig": "no service prefix resolverquerylogging: route53resolver's actions are granted",
-    "resolverquerylogging:GetConfig": "no service prefix resolverquerylogging: route53resolver's actions are granted",
-    "resolverquerylogging:ListConfig": "no service prefix resolverquerylogging: route53resolver's actions are granted",
-    "resolverquerylogging:AssociateConfig": "no service prefix resolverquerylogging: route53resolver's actions are granted",
-    "resolverquerylogging:DisassociateConfig": "no service prefix resolverquerylogging: route53resolver's are granted",
-    "resolverquerylogging:GetConfigAssociation": "no service prefix resolverquerylogging: route53resolver's are granted",
-    "resolverquerylogging:ListConfigAssociation": "no service prefix resolverquerylogging: route53resolver's are granted",
+    "resolverquerylogging:CreateConfig": _NO_RESOLVER_QUERY_LOGGING_PREFIX,
+    "resolverquerylogging:DeleteConfig": _NO_RESOLVER_QUERY_LOGGING_PREFIX,
+    "resolverquerylogging:GetConfig": _NO_RESOLVER_QUERY_LOGGING_PREFIX,
+    "resolverquerylogging:ListConfig": _NO_RESOLVER_QUERY_LOGGING_PREFIX,
+    "resolverquerylogging:AssociateConfig": _NO_RESOLVER_QUERY_LOGGING_PREFIX,
+    "resolverquerylogging:DisassociateConfig": _NO_RESOLVER_QUERY_LOGGING_PREFIX,
+    "resolverquerylogging:GetConfigAssociation": _NO_RESOLVER_QUERY_LOGGING_PREFIX,
+    "resolverquerylogging:ListConfigAssociation": _NO_RESOLVER_QUERY_LOGGING_PREFIX,
 }
 
 #: Handler permissions the design refuses, with the reason; tests/ci_roles proves the policy denies each.

@@ -14,7 +14,6 @@ from ci_roles.ci_names import CI_STACK_PREFIX, DEPLOY_ROLE, EXECUTION_POLICY, RE
 from ci_roles.trust import GITHUB_OIDC_URL
 from tap_vpc.permissions_boundary import PERMISSIONS_BOUNDARY_POLICY_NAME
 
-
 #: Every IAM action that changes, passes or deletes a role, a policy or an OIDC provider (reads stay allowed).
 IAM_CHANGES = (
     "iam:Add*",
@@ -46,7 +45,7 @@ def ci_resource_arns(account: str) -> list[str]:
 
 
 def guard_statements(account: str) -> list[iam.PolicyStatement]:
-    """Deny every IAM change (``IAM_CHANGES``) to the CI stack's resources in ``account``, and removing any permissions boundary."""
+    """Deny every IAM change (``IAM_CHANGES``) to the CI stack's resources in ``account``; deny removing boundaries."""
     return [
         iam.PolicyStatement(
             sid="DenyCiRolesAndBoundary",

@@ -49,7 +49,9 @@ def boundary_statements(names: ProductNames, account: str, regions: Sequence[str
             sid="FlowLogDelivery", actions=list(LOG_DELIVERY_ACTIONS), resources=log_groups(names.log_groups)
         ),
         iam.PolicyStatement(
-            sid="FunctionLogs", actions=list(LAMBDA_LOGGING_ACTIONS), resources=log_groups(f"/aws/lambda/{names.stacks}")
+            sid="FunctionLogs",
+            actions=list(LAMBDA_LOGGING_ACTIONS),
+            resources=log_groups(f"/aws/lambda/{names.stacks}"),
         ),
         iam.PolicyStatement(
             sid="DefaultSecurityGroupLockdown",

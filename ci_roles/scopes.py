@@ -1,4 +1,4 @@
-"""Where each permission of the execution policy applies: one statement per IAM resource type, scoped to TAP VPC's names.
+"""Where each permission of the execution policy applies: a statement per IAM resource type, on TAP VPC's names.
 
 An action lands in the statement of each IAM resource type it is authorized against
 (``resource_schemas.iam_resource_types``) that has a scope here; an action that takes no
@@ -101,7 +101,9 @@ def scopes(names: ProductNames, account: str, regions: Sequence[str]) -> dict[tu
         ("logs", "log-group"): Scope(
             "TapVpcLogGroups",
             # IAM authorizes a log group as its ARN and as that ARN with ":*".
-            per_region(f"logs:{{where}}:log-group:{names.log_groups}", f"logs:{{where}}:log-group:{names.log_groups}:*"),
+            per_region(
+                f"logs:{{where}}:log-group:{names.log_groups}", f"logs:{{where}}:log-group:{names.log_groups}:*"
+            ),
         ),
         ("kms", "key"): Scope("TapVpcKeys", per_region("kms:{where}:key/*"), owned_keys),
         ("kms", "alias"): Scope("TapVpcKeyAliases", per_region(f"kms:{{where}}:{names.key_aliases}")),
@@ -112,12 +114,17 @@ def scopes(names: ProductNames, account: str, regions: Sequence[str]) -> dict[tu
         ("s3", "object"): Scope("TapVpcBucketObjects", (f"{arn}:s3:::{names.buckets}/*",)),
         # Glue authorizes a database call against the catalog, the database and what it holds, in one
         # statement (an action needing several resource types must find all of them in one statement).
-        **{("glue", kind): glue for kind in ("rootcatalog", "catalog", "database", "table", "userdefinedfunction", "connection")},
+        **{
+            ("glue", kind): glue
+            for kind in ("rootcatalog", "catalog", "database", "table", "userdefinedfunction", "connection")
+        },
         # Network Firewall logging may name a Firehose stream; TAP VPC names none, so this matches none.
         ("firehose", "deliverystream"): Scope(
             "TapVpcDeliveryStreams", per_region(f"firehose:{{where}}:deliverystream/{names.stacks}")
         ),
-        ("athena", "workgroup"): Scope("TapVpcWorkGroups", per_region(f"athena:{{where}}:workgroup/{names.workgroups}")),
+        ("athena", "workgroup"): Scope(
+            "TapVpcWorkGroups", per_region(f"athena:{{where}}:workgroup/{names.workgroups}")
+        ),
         ("ssm", "parameter"): Scope(
             "BootstrapVersion", tuple(bootstrap_version_parameter_arn(region, account) for region in regions)
         ),

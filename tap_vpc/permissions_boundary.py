@@ -22,5 +22,7 @@ def apply_permissions_boundary(scope: Construct) -> None:
     L1 ones included, so it also reaches the roles of CDK's own custom-resource providers (the
     default-SG lock-down handler's) that no L2 construct exposes.
     """
-    boundary = iam.ManagedPolicy.from_managed_policy_name(scope, "PermissionsBoundary", PERMISSIONS_BOUNDARY_POLICY_NAME)
+    boundary = iam.ManagedPolicy.from_managed_policy_name(
+        scope, "PermissionsBoundary", PERMISSIONS_BOUNDARY_POLICY_NAME
+    )
     iam.PermissionsBoundary.of(scope).apply(boundary)

@@ -35,9 +35,9 @@ class TapVpcStack(Stack):
 
     ``config`` must already be validated (``settings.load_config`` does it). The stack reads no
     context and makes no account lookups. Every role it creates carries the account's
-    ``TapVpcPermissionsBoundary`` (``permissions_boundary``), which the CI roles stack owns. Its AZs are the config's pinned AZ IDs (declared
-    environments), or ``Fn::Select`` over ``Fn::GetAZs`` (ephemeral ones). Extra keyword arguments
-    go to ``Stack``.
+    ``TapVpcPermissionsBoundary`` (``permissions_boundary``), which the CI roles stack owns. Its
+    AZs are the config's pinned AZ IDs (declared environments), or ``Fn::Select`` over
+    ``Fn::GetAZs`` (ephemeral ones). Extra keyword arguments go to ``Stack``.
     """
 
     def __init__(self, scope: Construct, id_: str, *, config: TapVpcConfig, **kwargs: Any) -> None:

@@ -19,7 +19,9 @@ from aws_cdk import CfnResource, Stack
 
 from tap_vpc.compliance.acknowledgements import POLICY_LINT_ACKNOWLEDGEMENT
 
-parliament.override_config(os.path.join(os.path.dirname(parliament.__file__), "community_auditors", "config_override.yaml"))
+parliament.override_config(
+    os.path.join(os.path.dirname(parliament.__file__), "community_auditors", "config_override.yaml")
+)
 
 #: What fails the unit suite: unknown actions, prefixes and condition keys, resource-type mismatches, escalations.
 GATED = ("RESOURCE_MISMATCH", "PRIVILEGE_ESCALATION", "RESOURCE_POLICY_PRIVILEGE_ESCALATION")
@@ -52,7 +54,12 @@ def resolve(value: Any, resources: Mapping[str, Any], account: str, region: str)
         return [resolve(item, resources, account, region) for item in value]
     if not isinstance(value, dict):
         return value
-    pseudo = {"AWS::Partition": "aws", "AWS::Region": region, "AWS::AccountId": account, "AWS::URLSuffix": "amazonaws.com"}
+    pseudo = {
+        "AWS::Partition": "aws",
+        "AWS::Region": region,
+        "AWS::AccountId": account,
+        "AWS::URLSuffix": "amazonaws.com",
+    }
     if "Ref" in value:
         target = value["Ref"]
         if target in pseudo:
@@ -73,7 +80,7 @@ def resolve(value: Any, resources: Mapping[str, Any], account: str, region: str)
         }
         if attribute == "Arn":
             return arns[resource["Type"]]
-        return f"sg-0123456789abcdef0" if attribute == "DefaultSecurityGroup" else f"{logical_id.lower()}-{attribute}"
+        return "sg-0123456789abcdef0" if attribute == "DefaultSecurityGroup" else f"{logical_id.lower()}-{attribute}"
     if "Fn::Join" in value:
         separator, parts = value["Fn::Join"]
         return separator.join(str(resolve(part, resources, account, region)) for part in parts)
@@ -99,9 +106,13 @@ def _keys(issue: str, detail: Any, location: Any) -> list[str]:
 
 @functools.cache
 def _analyze(text: str) -> tuple[tuple[str, str], ...]:
-    """parliament's (issue, key) findings on one policy document; cached, since stacks repeat documents."""
+    """Parliament's (issue, key) findings on one policy document; cached, since stacks repeat documents."""
     policy = parliament.analyze_policy_string(text, include_community_auditors=True)
-    return tuple((finding.issue, key) for finding in policy.findings for key in _keys(finding.issue, finding.detail, finding.location))
+    return tuple(
+        (finding.issue, key)
+        for finding in policy.findings
+        for key in _keys(finding.issue, finding.detail, finding.location)
+    )
 
 
 def lint_template(template: Mapping[str, Any], account: str, region: str) -> list[Finding]:

@@ -1,5 +1,7 @@
-"""Every IAM policy the app writes passes parliament: unknown actions and condition keys, resource-type
-mismatches and privilege escalations fail, unless acknowledged with a reason (tap_vpc.compliance.acknowledgements).
+"""Every IAM policy the app writes passes parliament, or its finding is acknowledged with a reason.
+
+Unknown actions and condition keys, resource-type mismatches and privilege escalations fail
+(acknowledgements: tap_vpc.compliance.acknowledgements).
 
 Policies: the flow-log role and its delivery policy, the lock-down handler's role, the key policies,
 the bucket policies, the endpoint policies (TapVpcStack), and the CI roles with their execution
@@ -50,7 +52,9 @@ def merged_execution_policy(template: dict[str, Any]) -> dict[str, Any]:
         for logical_id, resource in resources.items()
         if resource["Properties"].get("ManagedPolicyName", "").startswith("TapVpcCloudFormationExecution")
     ]
-    first = next(lid for lid in parts if resources[lid]["Properties"]["ManagedPolicyName"] == "TapVpcCloudFormationExecution")
+    first = next(
+        lid for lid in parts if resources[lid]["Properties"]["ManagedPolicyName"] == "TapVpcCloudFormationExecution"
+    )
     statements = [s for lid in parts for s in resources[lid]["Properties"]["PolicyDocument"]["Statement"]]
     for lid in parts:
         del resources[lid]

@@ -24,7 +24,12 @@ NAMED_TYPES: dict[str, tuple[str, str, int, tuple[str, ...]]] = {
     ),
     "AWS::KMS::Alias": ("TapVpcKeyAliases", "AliasName", 256, ("arn:aws:kms:{region}:{account}:{name}",)),
     "AWS::IAM::Role": ("TapVpcRoles", "RoleName", 64, ("arn:aws:iam::{account}:role/{name}",)),
-    "AWS::IAM::ManagedPolicy": ("TapVpcManagedPolicies", "ManagedPolicyName", 128, ("arn:aws:iam::{account}:policy/{name}",)),
+    "AWS::IAM::ManagedPolicy": (
+        "TapVpcManagedPolicies",
+        "ManagedPolicyName",
+        128,
+        ("arn:aws:iam::{account}:policy/{name}",),
+    ),
     "AWS::Lambda::Function": (
         "TapVpcFunctions",
         "FunctionName",

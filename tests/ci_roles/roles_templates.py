@@ -9,11 +9,10 @@ condition operators IAM has (String*, Arn*, Null, Bool, ForAnyValue/ForAllValues
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import collections
 import collections.abc
+from collections.abc import Mapping
+from typing import Any
 
 # principalmapper 1.1.5, its last release (2022), imports Mapping and MutableMapping from
 # collections, where Python 3.10 removed them: put the collections.abc ones back for its import.

@@ -39,7 +39,11 @@ def policy(roles_template: RolesTemplate) -> list[dict[str, Any]]:
         ("iam:CreatePolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/TapVpcCloudFormationExecution", {}),
         ("iam:CreatePolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/TapVpcCloudFormationExecution2", {}),
         ("iam:CreatePolicyVersion", f"arn:aws:iam::{ACCOUNT}:policy/TapVpcCiRoles-prod-DeployPolicy-1A2B3C", {}),
-        ("iam:UpdateOpenIDConnectProviderThumbprint", f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com", {}),
+        (
+            "iam:UpdateOpenIDConnectProviderThumbprint",
+            f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com",
+            {},
+        ),
     ],
 )
 def test_no_deploy_can_change_the_ci_roles_or_the_boundary(
@@ -58,7 +62,9 @@ def test_a_role_without_the_boundary_cannot_be_created(policy: list[dict[str, An
 
 
 def test_a_role_keeps_its_boundary(policy: list[dict[str, Any]]) -> None:
-    assert not permits(policy, "iam:DeleteRolePermissionsBoundary", FLOW_LOG_ROLE, {"iam:PermissionsBoundary": BOUNDARY})
+    assert not permits(
+        policy, "iam:DeleteRolePermissionsBoundary", FLOW_LOG_ROLE, {"iam:PermissionsBoundary": BOUNDARY}
+    )
     assert not permits(policy, "iam:PutRolePermissionsBoundary", FLOW_LOG_ROLE, {"iam:PermissionsBoundary": ADMIN})
     # An inline policy goes only on a role that carries the boundary.
     assert not permits(policy, "iam:PutRolePolicy", FLOW_LOG_ROLE)
@@ -77,7 +83,10 @@ def test_roles_are_passed_only_to_vpc_flow_logs_and_lambda(policy: list[dict[str
     assert permits(policy, "iam:PassRole", PRODUCT_ROLE, {"iam:PassedToService": "lambda.amazonaws.com"})
     assert not permits(policy, "iam:PassRole", PRODUCT_ROLE, {"iam:PassedToService": "ec2.amazonaws.com"})
     assert not permits(
-        policy, "iam:PassRole", f"arn:aws:iam::{ACCOUNT}:role/TapVpcDeploy", {"iam:PassedToService": "lambda.amazonaws.com"}
+        policy,
+        "iam:PassRole",
+        f"arn:aws:iam::{ACCOUNT}:role/TapVpcDeploy",
+        {"iam:PassedToService": "lambda.amazonaws.com"},
     )
 
 

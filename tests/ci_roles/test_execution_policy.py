@@ -24,7 +24,9 @@ def allows(template: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_the_execution_policy_allows_no_wildcard_action(direct_template: dict[str, Any]) -> None:
     # Every allowed action is one a handler lists, spelled out: no ec2:Create*, no iam:*.
-    assert [action for statement in allows(direct_template) for action in listed(statement["Action"]) if "*" in action] == []
+    assert [
+        action for statement in allows(direct_template) for action in listed(statement["Action"]) if "*" in action
+    ] == []
 
 
 def test_the_execution_policy_covers_the_archive_and_no_object_deletion(direct_template: dict[str, Any]) -> None:

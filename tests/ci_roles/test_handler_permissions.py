@@ -37,7 +37,9 @@ def cfn_lint(*parts: str) -> Any:
 def handlers(kind: str) -> dict[str, list[str]]:
     """The registry schema's handler -> permissions (create, read, update, delete) of ``kind``."""
     schema = cfn_lint("schemas", "resources", f"{cfn_lint('schemas', 'providers', 'us-east-1.json')[kind]}.json")
-    return {name: schema["handlers"].get(name, {}).get("permissions", []) for name in ("create", "read", "update", "delete")}
+    return {
+        name: schema["handlers"].get(name, {}).get("permissions", []) for name in ("create", "read", "update", "delete")
+    }
 
 
 @cache
@@ -139,7 +141,9 @@ def test_each_schema_name_left_out_is_unknown_to_iam(action: str) -> None:
 
 
 @pytest.mark.parametrize("action", sorted(WITHHELD))
-def test_each_withheld_permission_is_a_real_action_the_policy_denies(roles_template: RolesTemplate, action: str) -> None:
+def test_each_withheld_permission_is_a_real_action_the_policy_denies(
+    roles_template: RolesTemplate, action: str
+) -> None:
     assert iam_action_known(action)
     assert not any(
         fnmatch.fnmatchcase(action.lower(), granted.lower())
@@ -177,4 +181,6 @@ def test_every_role_carries_the_boundary_and_every_key_the_owner_tag(environment
     assert [role.get("PermissionsBoundary") for role in roles] == [boundary, boundary]
     keys = of_type(template, "AWS::KMS::Key")
     assert keys
-    assert [{"Key": "TapVpcStack", "Value": f"TapVpcStack-{environment}"} in key["Tags"] for key in keys] == [True] * len(keys)
+    assert [{"Key": "TapVpcStack", "Value": f"TapVpcStack-{environment}"} in key["Tags"] for key in keys] == [
+        True
+    ] * len(keys)
