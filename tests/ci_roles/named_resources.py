@@ -37,12 +37,12 @@ NAMED_TYPES: dict[str, tuple[str, str, int, tuple[str, ...]]] = {
         ("arn:aws:lambda:{region}:{account}:function:{name}",),
     ),
     "AWS::S3::Bucket": ("TapVpcBuckets", "BucketName", 63, ("arn:aws:s3:::{name}",)),
-    # Glue authorizes a database call also against the catalog (statement TapVpcGlueCatalog).
+    # Glue authorizes a database call against the catalog and the database.
     "AWS::Glue::Database": (
-        "TapVpcGlueDatabases",
+        "TapVpcGlue",
         "DatabaseInput.Name",
         255,
-        ("arn:aws:glue:{region}:{account}:database/{name}",),
+        ("arn:aws:glue:{region}:{account}:catalog", "arn:aws:glue:{region}:{account}:database/{name}"),
     ),
     "AWS::Athena::WorkGroup": (
         "TapVpcWorkGroups",
@@ -121,5 +121,5 @@ def named_resources(template: Mapping[str, Any], stack_name: str, account: str, 
             properties = resource["Properties"]
             database = resources[properties["DatabaseName"]["Ref"]]["Properties"]["DatabaseInput"]["Name"]
             table = f"{database}/{properties['TableInput']['Name']}"
-            found.append(Named("TapVpcGlueTables", table, (f"arn:aws:glue:{region}:{account}:table/{table}",)))
+            found.append(Named("TapVpcGlue", table, (f"arn:aws:glue:{region}:{account}:table/{table}",)))
     return found

@@ -33,7 +33,7 @@ def test_an_action_iam_does_not_define_cannot_be_placed() -> None:
 
 
 def test_an_action_on_a_resource_type_without_a_scope_cannot_be_placed() -> None:
-    with pytest.raises(ValueError, match="^sns:Publish acts on topic, none of which has a scope in ci_roles.scopes$"):
+    with pytest.raises(ValueError, match=r"^sns:Publish acts on topic, none of which has a scope in ci_roles\.scopes$"):
         placement("sns:Publish", SCOPES)
 
 
@@ -55,5 +55,5 @@ def test_an_exclusion_drops_a_permission_for_its_type_only() -> None:
 def test_statements_are_split_to_fit_the_limit() -> None:
     statements = [iam.PolicyStatement(sid=f"S{i}", actions=["s3:GetObject"], resources=["*"]) for i in range(3)]
     assert [len(group) for group in split_statements(statements, limit=200)] == [2, 1]
-    with pytest.raises(ValueError, match="^statement S0 alone exceeds 100 characters"):
+    with pytest.raises(ValueError, match=r"^statement S0 alone exceeds 100 characters"):
         split_statements(statements, limit=100)

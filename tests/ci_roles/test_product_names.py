@@ -28,8 +28,7 @@ SCOPING_SIDS = {
     "TapVpcManagedPolicies",
     "TapVpcFunctions",
     "TapVpcBuckets",
-    "TapVpcGlueDatabases",
-    "TapVpcGlueTables",
+    "TapVpcGlue",
     "TapVpcWorkGroups",
 }
 
@@ -97,7 +96,7 @@ def test_every_name_falls_inside_the_roles_of_its_account(roles_template: RolesT
             "AWS::Glue::Database",
             ("DatabaseInput", "Name"),
             "payments_prod",
-            "statement TapVpcGlueDatabases does not grant glue:CreateDatabase on payments_prod "
+            "statement TapVpcGlue does not grant glue:CreateDatabase on payments_prod "
             "(arn:aws:glue:us-east-1:222222222222:database/payments_prod)",
         ),
     ],
