@@ -1,234 +1,139 @@
-"""``TapVpcCloudFormationExecution``: what CloudFormation needs to create, update and delete TapVpcStack.
+"""``TapVpcCloudFormationExecution``: what CloudFormation may do to create, update and delete TapVpcStack.
 
 The account is bootstrapped with it (``cdk bootstrap --cloudformation-execution-policies``)
-instead of the default AdministratorAccess. Every name it scopes comes from ``ProductNames``.
+instead of the default AdministratorAccess. It is derived, not written: for every type of
+``RESOURCE_TYPES`` it allows what the type's handlers list in the CloudFormation registry schema
+(``resource_schemas``, from the pinned cfn-lint), minus ``exclusions.EXCLUSIONS``, plus
+``exclusions.ADDITIONS``, each action in the statement of the IAM resource types it acts on
+(``scopes``), scoped to the names ``ProductNames`` computes from the product. Deny statements
+(``guards``) keep the CI roles and the boundary out of any deploy's reach.
+
+To support a new resource type, add it to ``RESOURCE_TYPES``; tests/ci_roles then names any
+permission that has no scope, or that the type's templates may not need (an exclusion).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 
-from ci_roles.bootstrap import PARTITION, bootstrap_assets_arn, bootstrap_version_parameter_arn
+from ci_roles.exclusions import ADDITIONS, EXCLUSIONS, NOT_IAM_ACTIONS, WITHHELD
+from ci_roles.guards import guard_statements
 from ci_roles.product_names import ProductNames
+from ci_roles.resource_schemas import handler_permissions, iam_resource_types
+from ci_roles.scopes import ACTION_SIDS, ANY_TYPE, TAKES_NO_RESOURCE, Scope, scopes
 
-#: What CloudFormation calls to create, update and delete the archive buckets (AWS::S3::Bucket and
-#: AWS::S3::BucketPolicy handlers), spelled out.
-ARCHIVE_BUCKET_ACTIONS = (
-    "s3:CreateBucket",
-    "s3:DeleteBucket",
-    "s3:ListBucket",
-    "s3:GetBucketLocation",
-    "s3:GetBucketPolicy",
-    "s3:PutBucketPolicy",
-    "s3:DeleteBucketPolicy",
-    "s3:GetBucketVersioning",
-    "s3:PutBucketVersioning",
-    "s3:GetEncryptionConfiguration",
-    "s3:PutEncryptionConfiguration",
-    "s3:GetLifecycleConfiguration",
-    "s3:PutLifecycleConfiguration",
-    "s3:GetBucketObjectLockConfiguration",
-    "s3:PutBucketObjectLockConfiguration",
-    "s3:GetBucketPublicAccessBlock",
-    "s3:PutBucketPublicAccessBlock",
-    "s3:GetBucketOwnershipControls",
-    "s3:PutBucketOwnershipControls",
-    "s3:GetBucketLogging",
-    "s3:PutBucketLogging",
-    "s3:GetBucketNotification",
-    "s3:PutBucketNotification",
-    "s3:GetBucketTagging",
-    "s3:PutBucketTagging",
+#: Every resource type the TapVpcStack templates may hold (tests/ci_roles checks each template's
+#: types against it). The network-firewall and Route 53 Resolver types are the egress stacks'.
+RESOURCE_TYPES = (
+    "AWS::Athena::NamedQuery",
+    "AWS::Athena::WorkGroup",
+    "AWS::EC2::EIP",
+    "AWS::EC2::FlowLog",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::NetworkAcl",
+    "AWS::EC2::NetworkAclEntry",
+    "AWS::EC2::NetworkInsightsAccessScope",
+    "AWS::EC2::Route",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::SubnetNetworkAclAssociation",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::VPC",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::EC2::VPCGatewayAttachment",
+    "AWS::Glue::Database",
+    "AWS::Glue::Table",
+    "AWS::IAM::ManagedPolicy",
+    "AWS::IAM::Role",
+    "AWS::KMS::Alias",
+    "AWS::KMS::Key",
+    "AWS::Lambda::Function",
+    "AWS::Logs::LogGroup",
+    "AWS::NetworkFirewall::Firewall",
+    "AWS::NetworkFirewall::FirewallPolicy",
+    "AWS::NetworkFirewall::LoggingConfiguration",
+    "AWS::NetworkFirewall::RuleGroup",
+    "AWS::Route53Resolver::FirewallDomainList",
+    "AWS::Route53Resolver::FirewallRuleGroup",
+    "AWS::Route53Resolver::FirewallRuleGroupAssociation",
+    "AWS::Route53Resolver::ResolverQueryLoggingConfig",
+    "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation",
+    "AWS::S3::Bucket",
+    "AWS::S3::BucketPolicy",
 )
+
+
+def required_permissions(resource_types: Iterable[str]) -> dict[str, set[str]]:
+    """Each permission the handlers of ``resource_types`` list -> the types needing it, less exclusions.
+
+    A permission in ``EXCLUSIONS`` for a type is dropped for that type only; ``NOT_IAM_ACTIONS``
+    and ``WITHHELD`` are dropped everywhere.
+    """
+    excluded = {(exclusion.permission, exclusion.resource_type) for exclusion in EXCLUSIONS}
+    needed: dict[str, set[str]] = {}
+    for kind in resource_types:
+        for permissions in handler_permissions(kind).values():
+            for permission in permissions:
+                if (permission, kind) in excluded or permission in NOT_IAM_ACTIONS or permission in WITHHELD:
+                    continue
+                needed.setdefault(permission, set()).add(kind)
+    return needed
+
+
+def placement(action: str, by_key: dict[tuple[str, str], Scope]) -> list[Scope]:
+    """The statements ``action`` goes in: ``ACTION_SIDS``, or else one per scoped resource type it takes.
+
+    Raises ``ValueError`` naming the action when IAM does not define it or none of its types has a scope.
+    """
+    by_sid = {scope.sid: scope for scope in by_key.values()}
+    if action in ACTION_SIDS:
+        return [by_sid[sid] for sid in ACTION_SIDS[action]]
+    service = action.partition(":")[0]
+    types = iam_resource_types(action)
+    if types is None:
+        raise ValueError(f"{action} is not an IAM action (list it in ci_roles.exclusions.NOT_IAM_ACTIONS)")
+    if not types:
+        return [by_key.get((service, ""), by_key[("*", "")])]
+    placed: dict[str, Scope] = {}
+    for kind in types:
+        scope = by_key.get((service, kind), by_key.get((service, ANY_TYPE)))
+        if scope is not None:
+            placed[scope.sid] = scope
+    if not placed:
+        raise ValueError(f"{action} acts on {', '.join(types)}, none of which has a scope in ci_roles.scopes")
+    return list(placed.values())
 
 
 def execution_policy_statements(
     stack: Stack, names: ProductNames, regions: Sequence[str] | None = None
 ) -> list[iam.PolicyStatement]:
-    """What CloudFormation needs to deploy TapVpcStack in ``regions`` (default: ``stack``'s) of ``stack``'s account."""
-    arn = f"arn:{PARTITION}"
-    account = stack.account
+    """What CloudFormation needs to deploy TapVpcStack in ``regions`` (default: ``stack``'s) of ``stack``'s account.
+
+    The statements, in Sid order: the guards' denies, then one allow per scope with its sorted actions.
+    """
     regions = list(regions or [stack.region])
-    wheres = [f"{region}:{account}" for region in regions]
-    return [
+    by_key = scopes(names, stack.account, regions)
+    actions: dict[str, set[str]] = {}
+    statement_of: dict[str, Scope] = {}
+    wanted = set(required_permissions(RESOURCE_TYPES)) | {addition.permission for addition in ADDITIONS}
+    for action in sorted(wanted):
+        for scope in placement(action, by_key):
+            statement_of[scope.sid] = scope
+            actions.setdefault(scope.sid, set()).add(action)
+    allows = [
         iam.PolicyStatement(
-            sid="Network",
-            # EC2 creates VPC resources with IDs unknown before the deploy, so they cannot be listed.
-            actions=[
-                "ec2:Describe*",
-                "ec2:Create*",
-                "ec2:Delete*",
-                "ec2:Modify*",
-                "ec2:Associate*",
-                "ec2:Disassociate*",
-                "ec2:Attach*",
-                "ec2:Detach*",
-                "ec2:AllocateAddress",
-                "ec2:ReleaseAddress",
-                "ec2:AuthorizeSecurityGroup*",
-                "ec2:RevokeSecurityGroup*",
-                "ec2:UpdateSecurityGroupRuleDescriptions*",
-                "ec2:ReplaceRoute",
-                "ec2:ReplaceRouteTableAssociation",
-                # A tier ACL takes over its subnets by replacing their association, and an entry
-                # changes in place by replacement.
-                "ec2:ReplaceNetworkAclAssociation",
-                "ec2:ReplaceNetworkAclEntry",
-            ],
-            resources=["*"],
-        ),
-        iam.PolicyStatement(
-            sid="InterfaceEndpointPrivateDns",
-            # An interface endpoint with private DNS associates the VPC with a hosted zone that AWS
-            # owns (a dependent action of ec2:CreateVpcEndpoint), whose ARN is not known beforehand.
-            actions=["route53:AssociateVPCWithHostedZone"],
-            resources=["*"],
-        ),
-        iam.PolicyStatement(
-            sid="FlowLogGroup",
-            actions=[
-                "logs:CreateLogGroup",
-                "logs:DeleteLogGroup",
-                "logs:PutRetentionPolicy",
-                "logs:DeleteRetentionPolicy",
-                "logs:AssociateKmsKey",
-                "logs:DisassociateKmsKey",
-                "logs:TagResource",
-                "logs:UntagResource",
-                "logs:ListTagsForResource",
-                "logs:DescribeLogGroups",
-            ],
-            resources=[
-                arn_
-                for where in wheres
-                for arn_ in (
-                    f"{arn}:logs:{where}:log-group:{names.log_groups}",
-                    f"{arn}:logs:{where}:log-group::log-stream:",
-                )
-            ],
-        ),
-        iam.PolicyStatement(
-            sid="FlowLogKey",
-            # kms:CreateKey takes no resource; the other actions act on keys created by it.
-            actions=[
-                "kms:CreateKey",
-                "kms:DescribeKey",
-                "kms:EnableKeyRotation",
-                "kms:GetKeyPolicy",
-                "kms:GetKeyRotationStatus",
-                "kms:PutKeyPolicy",
-                "kms:ScheduleKeyDeletion",
-                "kms:TagResource",
-                "kms:UntagResource",
-                "kms:ListResourceTags",
-                "kms:CreateAlias",
-                "kms:DeleteAlias",
-                "kms:UpdateAlias",
-            ],
-            resources=["*"],
-        ),
-        iam.PolicyStatement(
-            sid="TapVpcRoles",
-            actions=[
-                "iam:CreateRole",
-                "iam:DeleteRole",
-                "iam:GetRole",
-                "iam:TagRole",
-                "iam:UntagRole",
-                "iam:UpdateAssumeRolePolicy",
-                "iam:AttachRolePolicy",
-                "iam:DetachRolePolicy",
-                "iam:PutRolePolicy",
-                "iam:DeleteRolePolicy",
-                "iam:GetRolePolicy",
-                "iam:PassRole",
-                "iam:CreatePolicy",
-                "iam:DeletePolicy",
-                "iam:GetPolicy",
-                "iam:CreatePolicyVersion",
-                "iam:DeletePolicyVersion",
-                "iam:ListPolicyVersions",
-            ],
-            resources=[
-                f"{arn}:iam::{account}:role/{names.roles}",
-                f"{arn}:iam::{account}:role/{names.stacks}",
-                f"{arn}:iam::{account}:policy/{names.stacks}",
-            ],
-        ),
-        iam.PolicyStatement(
-            sid="DefaultSecurityGroupLockdownFunction",
-            actions=[
-                "lambda:CreateFunction",
-                "lambda:DeleteFunction",
-                "lambda:GetFunction",
-                "lambda:InvokeFunction",
-                "lambda:UpdateFunctionCode",
-                "lambda:UpdateFunctionConfiguration",
-                "lambda:TagResource",
-            ],
-            resources=[f"{arn}:lambda:{where}:function:{names.stacks}" for where in wheres],
-        ),
-        iam.PolicyStatement(
-            sid="FlowLogDeliveryToS3",
-            # CreateFlowLogs with an S3 destination needs these of its caller (Amazon VPC User Guide,
-            # "IAM permissions for publishing flow logs to Amazon S3"); they take no resource.
-            actions=["logs:CreateLogDelivery", "logs:DeleteLogDelivery"],
-            resources=["*"],
-        ),
-        iam.PolicyStatement(
-            sid="FlowLogArchiveBuckets",
-            actions=list(ARCHIVE_BUCKET_ACTIONS),
-            resources=[f"{arn}:s3:::{names.buckets}"],
-        ),
-        iam.PolicyStatement(
-            sid="FlowLogArchiveTable",
-            actions=[
-                "glue:CreateDatabase",
-                "glue:DeleteDatabase",
-                "glue:GetDatabase",
-                "glue:UpdateDatabase",
-                "glue:CreateTable",
-                "glue:DeleteTable",
-                "glue:GetTable",
-                "glue:UpdateTable",
-            ],
-            resources=[
-                arn_
-                for where in wheres
-                for arn_ in (
-                    f"{arn}:glue:{where}:catalog",
-                    f"{arn}:glue:{where}:database/{names.glue_databases}",
-                    f"{arn}:glue:{where}:table/{names.glue_databases}/*",
-                )
-            ],
-        ),
-        iam.PolicyStatement(
-            sid="InvestigationWorkGroup",
-            actions=[
-                "athena:CreateWorkGroup",
-                "athena:DeleteWorkGroup",
-                "athena:GetWorkGroup",
-                "athena:UpdateWorkGroup",
-                "athena:TagResource",
-                "athena:UntagResource",
-                "athena:ListTagsForResource",
-                "athena:CreateNamedQuery",
-                "athena:DeleteNamedQuery",
-                "athena:GetNamedQuery",
-            ],
-            resources=[f"{arn}:athena:{where}:workgroup/{names.workgroups}" for where in wheres],
-        ),
-        iam.PolicyStatement(
-            sid="BootstrapVersion",
-            actions=["ssm:GetParameters"],
-            resources=[bootstrap_version_parameter_arn(region, account) for region in regions],
-        ),
-        iam.PolicyStatement(
-            sid="AssetsFromTheBootstrapBucket",
-            actions=["s3:GetObject"],
-            resources=[bootstrap_assets_arn(region, account) for region in regions],
-        ),
+            sid=sid,
+            actions=sorted(actions[sid]),
+            resources=list(statement_of[sid].resources),
+            conditions=dict(statement_of[sid].conditions) or None,
+        )
+        for sid in sorted(actions, key=lambda sid: (sid == TAKES_NO_RESOURCE, sid))
     ]
+    return [*guard_statements(stack.account), *allows]

@@ -7,8 +7,8 @@ Glue table under its database, so a pattern that ended in the name's fixed tail 
 CloudFormation. Renaming a resource in the product renames its pattern here, and tests/ci_roles
 proves that every name the product's stacks create falls inside the policy.
 
-Two patterns are not computed yet, because the computed ones would narrow the deployed policy:
-see ``ROLES`` and ``BUCKETS``.
+One pattern is not computed: see ``BUCKETS``. The role pattern is, and no CI role matches it
+(``TapVpcDeploy`` and ``TapVpcReadOnly`` are neither ``TapVpcFlowLogs-*`` nor ``TapVpcStack-*``).
 """
 
 from __future__ import annotations
@@ -19,12 +19,6 @@ from tap_vpc.settings.config import TapVpcConfig
 
 #: IAM's wildcard, standing for the environment suffix.
 ANY = "*"
-#: Every role the policy may manage, as deployed before the names were imported. Computed from the
-#: product it would be ``TapVpcFlowLogs-*`` (the flow-log role), beside the ``TapVpcStack-*`` the
-#: policy also grants (roles CloudFormation names after the stack). That is narrower: this one also
-#: covers the CI roles themselves (``TapVpcDeploy``, ``TapVpcReadOnly``). Kept until narrowing the
-#: deployed policy is decided.
-ROLES = "TapVpc*"
 #: Every archive bucket, as deployed before the names were imported. The product does not name its
 #: buckets: CloudFormation names them ``<stack name>-<logical id>-<random>``, lowercased and cut to
 #: 63 characters, and the cut may shorten the stack name, so the lowercased stack pattern
@@ -43,16 +37,18 @@ class ProductNames:
     """IAM resource patterns (the part after ``log-group:``, ``role/`` and so on) of TAP VPC's names.
 
     ``stacks``: the stack names, ``TapVpcStack-*``, which also start every name CloudFormation
-    generates for the stack's unnamed roles, managed policies and functions. ``log_groups``,
-    ``glue_databases``, ``workgroups``: the flow-log group, the archive's Glue database and its
-    Athena workgroup. ``roles`` and ``buckets``: ``ROLES`` and ``BUCKETS``. Build it with ``of``.
+    generates for the stack's unnamed roles, managed policies and functions. ``roles``: the named
+    roles (``TapVpcFlowLogs-*``, the flow-log delivery role). ``log_groups``, ``glue_databases``,
+    ``workgroups``, ``key_aliases``: the flow-log group, the archive's Glue database, its Athena
+    workgroup and the KMS aliases. ``buckets``: ``BUCKETS``. Build it with ``of``.
     """
 
     stacks: str
+    roles: str
     log_groups: str
     glue_databases: str
     workgroups: str
-    roles: str = ROLES
+    key_aliases: str
     buckets: str = BUCKETS
 
     @classmethod
@@ -61,7 +57,10 @@ class ProductNames:
         every = replace(config or TapVpcConfig(), environment_suffix=ANY)
         return cls(
             stacks=up_to_wildcard(every.stack_name),
+            roles=up_to_wildcard(every.flow_log_role_name),
             log_groups=up_to_wildcard(every.flow_log_group_name),
             glue_databases=up_to_wildcard(every.archive_database_name),
             workgroups=up_to_wildcard(every.archive_workgroup_name),
+            # The archive key's alias shares it (alias/tap-vpc/*); tests/ci_roles checks every alias.
+            key_aliases=up_to_wildcard(every.flow_log_key_alias),
         )

@@ -5,7 +5,8 @@
   and may assume only the CDK bootstrap *lookup* role;
 - ``TapVpcDeploy``: assumed only by jobs in the GitHub environment(s) of this account's waves
   (``development``, ``staging`` or ``production``, on main); may assume only the CDK bootstrap roles;
-- ``TapVpcCloudFormationExecution``: the managed policy to bootstrap with (``execution_policy``).
+- ``TapVpcCloudFormationExecution``: the managed policy to bootstrap with (``execution_policy``);
+- ``TapVpcPermissionsBoundary``: the boundary every TAP VPC role must carry (``permissions_boundary``).
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from ci_roles.bootstrap import PARTITION, bootstrap_role_arns
+from ci_roles.ci_names import DEPLOY_ROLE, EXECUTION_POLICY, READ_ONLY_ROLE
 from ci_roles.execution_policy import execution_policy_statements
+from ci_roles.permissions_boundary import boundary_statements
+from ci_roles.policy_size import split_statements
 from ci_roles.product_names import ProductNames
 from ci_roles.trust import GITHUB_AUDIENCE, GITHUB_OIDC_URL, github_principal
 from tap_vpc.compliance import acknowledgements
-
-READ_ONLY_ROLE = "TapVpcReadOnly"
-DEPLOY_ROLE = "TapVpcDeploy"
-EXECUTION_POLICY = "TapVpcCloudFormationExecution"
+from tap_vpc.permissions_boundary import PERMISSIONS_BOUNDARY_POLICY_NAME
 
 
 class TapVpcCiRolesStack(Stack):
@@ -36,7 +37,8 @@ class TapVpcCiRolesStack(Stack):
     protected GitHub environments whose jobs may deploy here (``production`` for prod and prod-dr).
     ``regions`` (default: the stack's own) are where the account's TapVpcStacks live. ``names``
     (default: ``ProductNames.of()``, the product's names) limits what the roles and policy touch.
-    Attributes: ``read_only_role``, ``deploy_role``, ``execution_policy``.
+    Attributes: ``read_only_role``, ``deploy_role``, ``execution_policies`` (IAM caps a managed policy at
+    6,144 characters; ``execution_policy`` is the first), ``permissions_boundary``.
     """
 
     def __init__(
@@ -110,15 +112,37 @@ class TapVpcCiRolesStack(Stack):
             ],
         )
         execution_statements = execution_policy_statements(self, names, regions)
-        self.execution_policy = iam.ManagedPolicy(
+        # Bootstrap with every one of them: cdk bootstrap --cloudformation-execution-policies takes a list.
+        self.execution_policies = [
+            self._execution_policy(index, statements)
+            for index, statements in enumerate(split_statements(execution_statements), start=1)
+        ]
+        self.execution_policy = self.execution_policies[0]
+        boundary = boundary_statements(names, self.account, regions)
+        self.permissions_boundary = iam.ManagedPolicy(
             self,
-            "CloudFormationExecutionPolicy",
-            managed_policy_name=EXECUTION_POLICY,
-            description="CloudFormation execution policy for TAP VPC stacks "
-            "(cdk bootstrap --cloudformation-execution-policies)",
-            statements=execution_statements,
+            "PermissionsBoundary",
+            managed_policy_name=PERMISSIONS_BOUNDARY_POLICY_NAME,
+            description="The most a TAP VPC stack's roles may do (the execution policy requires it on every role)",
+            statements=boundary,
         )
-        acknowledgements.acknowledge_ci_policy_wildcards(self.execution_policy, execution_statements)
+        acknowledgements.acknowledge_ci_policy_wildcards(self.permissions_boundary, boundary)
+
+    def _execution_policy(self, index: int, statements: list[iam.PolicyStatement]) -> iam.ManagedPolicy:
+        """Part ``index`` of the execution policy: ``TapVpcCloudFormationExecution``, then ``...2``, ``...3``."""
+        policy = iam.ManagedPolicy(
+            self,
+            "CloudFormationExecutionPolicy" if index == 1 else f"CloudFormationExecutionPolicy{index}",
+            managed_policy_name=EXECUTION_POLICY if index == 1 else f"{EXECUTION_POLICY}{index}",
+            description=f"CloudFormation execution policy for TAP VPC stacks, part {index} "
+            "(cdk bootstrap --cloudformation-execution-policies)",
+            statements=statements,
+        )
+        acknowledgements.acknowledge_ci_policy_wildcards(policy, statements)
+        if index == 1:
+            # Linted as one document with its other parts: an escalation may span parts.
+            acknowledgements.acknowledge_execution_policy_lint(policy)
+        return policy
 
     def _role_with_policy(
         self,
@@ -138,6 +162,7 @@ class TapVpcCiRolesStack(Stack):
             assumed_by=principal,
             max_session_duration=Duration.hours(1),
         )
+        acknowledgements.acknowledge_github_federation(role)
         policy = iam.ManagedPolicy(self, f"{prefix}Policy", roles=[role], statements=statements)
         acknowledgements.acknowledge_ci_policy_wildcards(policy, statements)
         return role

@@ -26,6 +26,7 @@ from tap_vpc.network.data_security_group import build_data_security_group
 from tap_vpc.network.https_security_group import build_https_security_group
 from tap_vpc.network.interface_endpoints import PrivateServiceEndpoints
 from tap_vpc.network.vpc import availability_zone_names, build_vpc, nat_elastic_ips, nat_gateways
+from tap_vpc.permissions_boundary import apply_permissions_boundary
 from tap_vpc.segmentation.access_scopes import NetworkAccessScopes, zone_resources
 from tap_vpc.segmentation.network_acls import TierNetworkAcls
 from tap_vpc.segmentation.reachability.check import segmentation_metadata
@@ -38,9 +39,10 @@ class TapVpcStack(Stack):
     """The TAP VPC network foundation for one environment, described by ``config``.
 
     ``config`` must already be validated (``settings.load_config`` does it). The stack reads no
-    context and makes no account lookups. Its AZs are the config's pinned AZ IDs (declared
-    environments), or ``Fn::Select`` over ``Fn::GetAZs`` (ephemeral ones). Extra keyword arguments
-    go to ``Stack``.
+    context and makes no account lookups. Every role it creates carries the account's
+    ``TapVpcPermissionsBoundary`` (``permissions_boundary``), which the CI roles stack owns. Its
+    AZs are the config's pinned AZ IDs (declared environments), or ``Fn::Select`` over
+    ``Fn::GetAZs`` (ephemeral ones). Extra keyword arguments go to ``Stack``.
     """
 
     def __init__(self, scope: Construct, id_: str, *, config: TapVpcConfig, **kwargs: Any) -> None:
@@ -112,7 +114,10 @@ class TapVpcStack(Stack):
             self.investigations.node.add_dependency(self.flow_log_table)
         self._acknowledge_design_findings()
         acknowledgements.annotate_default_sg_lockdown_provider(self)
+        apply_permissions_boundary(self)
         self.outputs = add_outputs(self)
+        # Last: the gateway endpoints' policies are complete only once everything is built.
+        acknowledgements.acknowledge_endpoint_policies(self)
 
     def _build_segmentation(self) -> None:
         """NACLs per tier, interface endpoints, the data tier's group, and the matrix the synth checks."""
@@ -221,6 +226,7 @@ class TapVpcStack(Stack):
 
     def _acknowledge_design_findings(self) -> None:
         acknowledgements.acknowledge_public_internet_routes(self.vpc)
+        acknowledgements.acknowledge_logs_key_describe(self.flow_log.key)
         if any(cidr in ("0.0.0.0/0", "::/0") for cidr in self.config.https_ingress_cidrs):
             acknowledgements.acknowledge_open_https(self.https_security_group)
 

@@ -167,10 +167,11 @@ def test_delivery_permissions_sit_in_a_managed_policy_scoped_to_the_log_group(te
     policies = list(resources_of(template_json, "AWS::IAM::ManagedPolicy").values())
     assert len(policies) == 1
     (statement,) = policies[0]["Properties"]["PolicyDocument"]["Statement"]
-    # The four actions AWS documents for flow-log delivery to CloudWatch Logs, and nothing else.
+    # Delivery to an existing group: streams and events, all authorized on the group's ARN. Not
+    # logs:DescribeLogGroups, which IAM authorizes on arn:aws:logs:<region>:<account>:log-group::log-stream:
+    # (a grant on the group never applied), nor logs:CreateLogGroup: the stack creates the group.
     assert sorted(statement["Action"]) == [
         "logs:CreateLogStream",
-        "logs:DescribeLogGroups",
         "logs:DescribeLogStreams",
         "logs:PutLogEvents",
     ]

@@ -19,11 +19,17 @@ from tap_vpc.flow_logs.kms_keys import rotating_key
 
 FLOW_LOGS_SERVICE = "vpc-flow-logs.amazonaws.com"
 
-#: CloudWatch Logs delivery permissions AWS documents for flow logs; no wildcard actions.
+#: What VPC Flow Logs calls to deliver to the existing log group, all authorized on the group's ARN
+#: (``...:log-group:<name>:*`` covers its streams). ``logs:DescribeLogGroups`` is left out: IAM
+#: authorizes it against ``...:log-group::log-stream:``, not the group, so a grant on the group's
+#: ARN never took effect, and delivery works without it. AWS's example policy for the role (Amazon
+#: VPC User Guide, "IAM role for publishing flow logs to CloudWatch Logs") lists it together with
+#: ``logs:CreateLogGroup`` on "*" for a role that may have to find or create its group; this stack
+#: creates the group before the flow log, and aws-cdk-lib's own ``FlowLogDestination.to_cloud_watch_logs``
+#: grants exactly these three actions on the group.
 LOG_DELIVERY_ACTIONS = (
     "logs:CreateLogStream",
     "logs:PutLogEvents",
-    "logs:DescribeLogGroups",
     "logs:DescribeLogStreams",
 )
 

@@ -16,31 +16,36 @@ from typing import Any
 #: resource type -> (statement Sid, name property, longest name, ARN formats of ``{name}``).
 NAMED_TYPES: dict[str, tuple[str, str, int, tuple[str, ...]]] = {
     "AWS::Logs::LogGroup": (
-        "FlowLogGroup",
+        "TapVpcLogGroups",
         "LogGroupName",
         512,
         # CloudWatch Logs authorizes a log group both as its ARN and as that ARN with ":*".
         ("arn:aws:logs:{region}:{account}:log-group:{name}", "arn:aws:logs:{region}:{account}:log-group:{name}:*"),
     ),
-    "AWS::KMS::Alias": ("FlowLogKey", "AliasName", 256, ("arn:aws:kms:{region}:{account}:{name}",)),
+    "AWS::KMS::Alias": ("TapVpcKeyAliases", "AliasName", 256, ("arn:aws:kms:{region}:{account}:{name}",)),
     "AWS::IAM::Role": ("TapVpcRoles", "RoleName", 64, ("arn:aws:iam::{account}:role/{name}",)),
-    "AWS::IAM::ManagedPolicy": ("TapVpcRoles", "ManagedPolicyName", 128, ("arn:aws:iam::{account}:policy/{name}",)),
+    "AWS::IAM::ManagedPolicy": (
+        "TapVpcManagedPolicies",
+        "ManagedPolicyName",
+        128,
+        ("arn:aws:iam::{account}:policy/{name}",),
+    ),
     "AWS::Lambda::Function": (
-        "DefaultSecurityGroupLockdownFunction",
+        "TapVpcFunctions",
         "FunctionName",
         64,
         ("arn:aws:lambda:{region}:{account}:function:{name}",),
     ),
-    "AWS::S3::Bucket": ("FlowLogArchiveBuckets", "BucketName", 63, ("arn:aws:s3:::{name}",)),
+    "AWS::S3::Bucket": ("TapVpcBuckets", "BucketName", 63, ("arn:aws:s3:::{name}",)),
     # Glue authorizes a database call against the catalog and the database.
     "AWS::Glue::Database": (
-        "FlowLogArchiveTable",
+        "TapVpcGlue",
         "DatabaseInput.Name",
         255,
         ("arn:aws:glue:{region}:{account}:catalog", "arn:aws:glue:{region}:{account}:database/{name}"),
     ),
     "AWS::Athena::WorkGroup": (
-        "InvestigationWorkGroup",
+        "TapVpcWorkGroups",
         "Name",
         128,
         ("arn:aws:athena:{region}:{account}:workgroup/{name}",),
@@ -116,5 +121,5 @@ def named_resources(template: Mapping[str, Any], stack_name: str, account: str, 
             properties = resource["Properties"]
             database = resources[properties["DatabaseName"]["Ref"]]["Properties"]["DatabaseInput"]["Name"]
             table = f"{database}/{properties['TableInput']['Name']}"
-            found.append(Named("FlowLogArchiveTable", table, (f"arn:aws:glue:{region}:{account}:table/{table}",)))
+            found.append(Named("TapVpcGlue", table, (f"arn:aws:glue:{region}:{account}:table/{table}",)))
     return found

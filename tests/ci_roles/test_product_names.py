@@ -22,13 +22,14 @@ ROLES_STACK_OF = {"dev": "dev", "staging": "staging", "uat": "staging", "prod": 
 #: The statements that scope names: the execution policy's, and the stack reads of both CI roles.
 SCOPING_SIDS = {
     "ReadTapVpcStacks",
-    "FlowLogGroup",
-    "FlowLogKey",
+    "TapVpcLogGroups",
+    "TapVpcKeyAliases",
     "TapVpcRoles",
-    "DefaultSecurityGroupLockdownFunction",
-    "FlowLogArchiveBuckets",
-    "FlowLogArchiveTable",
-    "InvestigationWorkGroup",
+    "TapVpcManagedPolicies",
+    "TapVpcFunctions",
+    "TapVpcBuckets",
+    "TapVpcGlue",
+    "TapVpcWorkGroups",
 }
 
 
@@ -81,21 +82,21 @@ def test_every_name_falls_inside_the_roles_of_its_account(roles_template: RolesT
             "AWS::Logs::LogGroup",
             ("LogGroupName",),
             "/payments/prod/vpc-flow-logs",
-            "statement FlowLogGroup does not grant logs:CreateLogGroup on /payments/prod/vpc-flow-logs "
+            "statement TapVpcLogGroups does not grant logs:CreateLogGroup on /payments/prod/vpc-flow-logs "
             "(arn:aws:logs:us-east-1:222222222222:log-group:/payments/prod/vpc-flow-logs)",
         ),
         (
             "AWS::IAM::Role",
             ("RoleName",),
             "PaymentsFlowLogs-prod-us-east-1",
-            "statement TapVpcRoles does not grant iam:PassRole on PaymentsFlowLogs-prod-us-east-1 "
+            "statement TapVpcRoles does not grant iam:GetRole on PaymentsFlowLogs-prod-us-east-1 "
             "(arn:aws:iam::222222222222:role/PaymentsFlowLogs-prod-us-east-1)",
         ),
         (
             "AWS::Glue::Database",
             ("DatabaseInput", "Name"),
             "payments_prod",
-            "statement FlowLogArchiveTable does not grant glue:CreateDatabase on payments_prod "
+            "statement TapVpcGlue does not grant glue:CreateDatabase on payments_prod "
             "(arn:aws:glue:us-east-1:222222222222:database/payments_prod)",
         ),
     ],
@@ -122,4 +123,4 @@ def test_a_stack_renamed_outside_the_roles_fails(roles_template: RolesTemplate) 
         "(arn:aws:cloudformation:us-east-1:222222222222:stack/PaymentsVpc-prod/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d)"
     ) in problems
     # CloudFormation names the lock-down function and its role after the stack, so they leave too.
-    assert any(line.startswith("statement DefaultSecurityGroupLockdownFunction does not grant") for line in problems)
+    assert any(line.startswith("statement TapVpcFunctions does not grant") for line in problems)
