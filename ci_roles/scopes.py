@@ -128,10 +128,12 @@ def scopes(names: ProductNames, account: str, regions: Sequence[str]) -> dict[tu
         ("ssm", "parameter"): Scope(
             "BootstrapVersion", tuple(bootstrap_version_parameter_arn(region, account) for region in regions)
         ),
-        # Names the egress stacks choose; scoped to the account and its regions.
+        # The firewalls, policies and rule groups the stacks name (TapVpcStack-<env>-egress...), in
+        # every Network Firewall path (firewall/, firewall-policy/, stateful-rulegroup/).
         ("network-firewall", ANY_TYPE): Scope(
-            "NetworkFirewall", tuple(resource.format(service="network-firewall") for resource in regional)
+            "NetworkFirewall", per_region(f"network-firewall:{{where}}:*/{names.stacks}")
         ),
+        # Route 53 Resolver names its resources by generated IDs (rslvr-...): the account's, in its regions.
         ("route53resolver", ANY_TYPE): Scope(
             "Route53ResolverFirewallAndQueryLogs",
             tuple(resource.format(service="route53resolver") for resource in regional),

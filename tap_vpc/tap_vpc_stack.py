@@ -227,6 +227,8 @@ class TapVpcStack(Stack):
     def _acknowledge_design_findings(self) -> None:
         acknowledgements.acknowledge_public_internet_routes(self.vpc)
         acknowledgements.acknowledge_logs_key_describe(self.flow_log.key)
+        if self.egress_logs is not None:
+            acknowledgements.acknowledge_logs_key_describe(self.egress_logs.key)
         if any(cidr in ("0.0.0.0/0", "::/0") for cidr in self.config.https_ingress_cidrs):
             acknowledgements.acknowledge_open_https(self.https_security_group)
 

@@ -261,13 +261,18 @@ def acknowledge_github_federation(role: iam.Role) -> None:
 
 
 def acknowledge_endpoint_policies(stack: Stack) -> None:
-    """Every VPC endpoint policy of ``stack`` allows ``*`` to this account's principals: it grants nothing.
+    """Every interface endpoint policy of ``stack`` allows ``*`` to this account's principals: it grants nothing.
 
     An endpoint policy only limits what callers' own identity policies allow through the endpoint,
-    so parliament's identity-policy auditors (escalation, credentials exposure) do not apply.
+    so parliament's identity-policy auditors (escalation, credentials exposure) do not apply. The
+    gateway endpoints' policies name ``s3:*`` and ``dynamodb:*`` only, which raise no such finding.
     """
     for construct in stack.node.find_all():
-        if isinstance(construct, ec2.CfnVPCEndpoint) and stack.resolve(construct.policy_document) is not None:
+        if (
+            isinstance(construct, ec2.CfnVPCEndpoint)
+            and construct.vpc_endpoint_type == "Interface"
+            and stack.resolve(construct.policy_document) is not None
+        ):
             acknowledge_policy_lint(
                 construct,
                 ["PRIVILEGE_ESCALATION"],
@@ -277,7 +282,9 @@ def acknowledge_endpoint_policies(stack: Stack) -> None:
 
 
 def acknowledge_logs_key_describe(key: IConstruct) -> None:
-    """The flow-log key's CloudWatch Logs statement puts kms:DescribeKey under the encryption-context condition.
+    """A log key's CloudWatch Logs statement puts kms:DescribeKey under the encryption-context condition.
+
+    The flow log's key and the egress logs' key each carry that statement.
 
     That is AWS's documented statement for CloudWatch Logs (kms:Describe* with
     ``kms:EncryptionContext:aws:logs:arn``, CloudWatch Logs User Guide, "Encrypt log data in CloudWatch

@@ -50,6 +50,25 @@ NAMED_TYPES: dict[str, tuple[str, str, int, tuple[str, ...]]] = {
         128,
         ("arn:aws:athena:{region}:{account}:workgroup/{name}",),
     ),
+    # Network Firewall authorizes each kind under its own path (Service Authorization Reference).
+    "AWS::NetworkFirewall::Firewall": (
+        "NetworkFirewall",
+        "FirewallName",
+        128,
+        ("arn:aws:network-firewall:{region}:{account}:firewall/{name}",),
+    ),
+    "AWS::NetworkFirewall::FirewallPolicy": (
+        "NetworkFirewall",
+        "FirewallPolicyName",
+        128,
+        ("arn:aws:network-firewall:{region}:{account}:firewall-policy/{name}",),
+    ),
+    "AWS::NetworkFirewall::RuleGroup": (
+        "NetworkFirewall",
+        "RuleGroupName",
+        128,
+        ("arn:aws:network-firewall:{region}:{account}:stateful-rulegroup/{name}",),
+    ),
 }
 #: Types whose IAM resource is their parent's (a Glue table, an Athena named query), or that carry no
 #: name at all (EC2 resources have generated IDs; the Network statement grants them on "*").
@@ -60,6 +79,14 @@ UNNAMED_TYPES = {
     "AWS::S3::BucketPolicy",
     "AWS::CDK::Metadata",
     "Custom::VpcRestrictDefaultSG",
+    # A firewall's logging is the firewall's own resource.
+    "AWS::NetworkFirewall::LoggingConfiguration",
+    # Route 53 Resolver names these by generated IDs (rslvr-...); the statement grants the account's.
+    "AWS::Route53Resolver::FirewallDomainList",
+    "AWS::Route53Resolver::FirewallRuleGroup",
+    "AWS::Route53Resolver::FirewallRuleGroupAssociation",
+    "AWS::Route53Resolver::ResolverQueryLoggingConfig",
+    "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation",
 }
 #: What CloudFormation appends to a name it generates: a dash and 13 random characters.
 GENERATED_SUFFIX = "-1A2B3C4D5E6F7"

@@ -30,6 +30,7 @@ SCOPING_SIDS = {
     "TapVpcBuckets",
     "TapVpcGlue",
     "TapVpcWorkGroups",
+    "NetworkFirewall",
 }
 
 
