@@ -18,6 +18,7 @@ from tap_vpc.flow_logs.flow_log import VpcFlowLog
 from tap_vpc.flow_logs.table import FlowLogTable
 from tap_vpc.flow_logs.workgroup import InvestigationWorkGroup
 from tap_vpc.network.data_security_group import build_data_security_group
+from tap_vpc.network.default_network_acl import restrict_default_network_acl
 from tap_vpc.network.https_security_group import build_https_security_group
 from tap_vpc.network.interface_endpoints import PrivateServiceEndpoints
 from tap_vpc.network.vpc import availability_zone_names, build_vpc, nat_elastic_ips, nat_gateways
@@ -51,6 +52,7 @@ class TapVpcStack(Stack):
             Tags.of(self).add(key, value)
 
         self.vpc = build_vpc(self, config)
+        self.default_network_acl_lockdown = restrict_default_network_acl(self.vpc)
         self.https_security_group = build_https_security_group(self, self.vpc, config.https_ingress_cidrs)
         Tags.of(self.https_security_group).add("Name", f"{config.stack_name}-https")
         self._build_segmentation()

@@ -26,6 +26,16 @@ def acknowledge_lockdown_outside_vpc(handler: IConstruct) -> None:
     )
 
 
+def acknowledge_acl_lockdown_outside_vpc(handler: IConstruct) -> None:
+    """CT.LAMBDA.PR.3 on the default network ACL's lock-down handler only, for the reason of its checkov skip."""
+    acknowledge(
+        handler,
+        ["cdk-validator-cfnguard::lambda_inside_vpc_check"],
+        "Control Tower CT.LAMBDA.PR.3, on the default network ACL's lock-down handler only: "
+        + CHECKOV_ACL_LOCKDOWN_SKIPS["CKV_AWS_117"],
+    )
+
+
 def acknowledge(construct: IConstruct, rule_ids: list[str], reason: str) -> None:
     """Acknowledge ``rule_ids`` on ``construct`` only, with ``reason`` recorded in the metadata."""
     Validations.of(construct).acknowledge(*(Acknowledgment(id=rule_id, reason=reason) for rule_id in rule_ids))
@@ -73,22 +83,39 @@ CHECKOV_LOCKDOWN_SKIPS = {
     "inside the VPC it configures would make it depend on the NAT gateways it runs before.",
 }
 LOCKDOWN_PROVIDER_ID = "Custom::VpcRestrictDefaultSGCustomResourceProvider"
+#: The same checks on the default network ACL's lock-down handler (``network.default_network_acl``).
+CHECKOV_ACL_LOCKDOWN_SKIPS = {
+    **CHECKOV_LOCKDOWN_SKIPS,
+    "CKV_AWS_115": "A one-shot custom-resource handler that runs only during deployments, like aws-cdk-lib's "
+    "default-SG one; a reserved concurrency limit adds nothing.",
+    "CKV_AWS_117": "The handler calls the EC2 API to remove the allow entries of the VPC's default network ACL; "
+    "putting it inside the VPC it configures would make it depend on the NAT gateways it runs before.",
+}
+ACL_LOCKDOWN_PROVIDER_ID = "Custom::VpcRestrictDefaultNetworkAclCustomResourceProvider"
 
 
 def annotate_default_sg_lockdown_provider(stack: Stack) -> None:
-    """Record checkov skips (with reasons) in the lock-down Lambda's template metadata, and its CT.LAMBDA.PR.3.
+    """Record checkov skips (with reasons) in each lock-down Lambda's template metadata, and its CT.LAMBDA.PR.3.
 
-    Also drops its DependsOn on the role, which its Fn::GetAtt already implies (cfn-lint W3005).
+    The lock-downs are aws-cdk-lib's default security group's and TAP VPC's default network ACL's
+    (when the stack has one). Also drops each Lambda's DependsOn on its role, which its Fn::GetAtt
+    already implies (cfn-lint W3005).
     """
-    provider = stack.node.find_child(LOCKDOWN_PROVIDER_ID)  # the L2 Vpc always locks the default SG down
-    handler = provider.node.find_child("Handler")
-    role = provider.node.find_child("Role")
-    assert isinstance(handler, CfnResource)
-    assert isinstance(role, CfnResource)
-    handler.remove_resource_dependency(role)
-    acknowledge_lockdown_outside_vpc(handler)
-    skips = [{"id": check, "comment": reason} for check, reason in CHECKOV_LOCKDOWN_SKIPS.items()]
-    handler.add_metadata("checkov", {"skip": skips})
+    lockdowns = (
+        (LOCKDOWN_PROVIDER_ID, CHECKOV_LOCKDOWN_SKIPS, acknowledge_lockdown_outside_vpc),
+        (ACL_LOCKDOWN_PROVIDER_ID, CHECKOV_ACL_LOCKDOWN_SKIPS, acknowledge_acl_lockdown_outside_vpc),
+    )
+    for provider_id, skips, acknowledge_outside_vpc in lockdowns:
+        provider = stack.node.try_find_child(provider_id)  # the L2 Vpc always locks the default SG down
+        if provider is None:
+            continue
+        handler = provider.node.find_child("Handler")
+        role = provider.node.find_child("Role")
+        assert isinstance(handler, CfnResource)
+        assert isinstance(role, CfnResource)
+        handler.remove_resource_dependency(role)
+        acknowledge_outside_vpc(handler)
+        handler.add_metadata("checkov", {"skip": [{"id": check, "comment": reason} for check, reason in skips.items()]})
 
 
 def acknowledge_ci_policy_wildcards(policy: iam.ManagedPolicy, statements: list[iam.PolicyStatement]) -> None:
