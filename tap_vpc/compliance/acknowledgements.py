@@ -12,6 +12,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import IConstruct
 
+from tap_vpc.compliance.pci_dss_v4.plugin import acknowledgement_id
+from tap_vpc.compliance.pci_dss_v4.req_7_2 import NO_WILDCARD_ACTIONS, SERVICE_ROLES_SCOPED
+from tap_vpc.compliance.pci_dss_v4.req_10_3 import LOG_DESTINATIONS_ENCRYPTED
+
 #: Rule-id prefixes of the packs, as cdk-nag 3 reports them.
 PACK_PREFIXES = ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 
@@ -115,7 +119,22 @@ def annotate_default_sg_lockdown_provider(stack: Stack) -> None:
         assert isinstance(role, CfnResource)
         handler.remove_resource_dependency(role)
         acknowledge_outside_vpc(handler)
+        acknowledge_lambda_trust_without_source_conditions(role)
         handler.add_metadata("checkov", {"skip": [{"id": check, "comment": reason} for check, reason in skips.items()]})
+
+
+LAMBDA_TRUST_REASON = (
+    "Execution role of a lock-down custom-resource handler, whose trust policy aws-cdk-lib's provider writes. "
+    "AWS documents aws:SourceArn and aws:SourceAccount for Lambda only in resource-based policies, where a function "
+    "is the target, not for Lambda assuming its execution role, and a condition Lambda does not supply would stop "
+    "the lock-down. Only lambda.amazonaws.com may assume it, and it may change nothing but the VPC's default "
+    "security group or network ACL."
+)
+
+
+def acknowledge_lambda_trust_without_source_conditions(role: IConstruct) -> None:
+    """PCI DSS 7.2.5 / 8.6.1 (confused-deputy conditions) on one lock-down handler's execution role."""
+    acknowledge(role, [acknowledgement_id(SERVICE_ROLES_SCOPED.rule_id)], LAMBDA_TRUST_REASON)
 
 
 def acknowledge_ci_policy_wildcards(policy: iam.ManagedPolicy, statements: list[iam.PolicyStatement]) -> None:
@@ -131,7 +150,10 @@ def acknowledge_ci_policy_wildcards(policy: iam.ManagedPolicy, statements: list[
     ]
     acknowledge(
         policy,
-        [f"AwsSolutions-IAM5[{wildcard}]" for wildcard in dict.fromkeys(wildcards)],
+        [
+            *(f"AwsSolutions-IAM5[{wildcard}]" for wildcard in dict.fromkeys(wildcards)),
+            acknowledgement_id(NO_WILDCARD_ACTIONS.rule_id),
+        ],
         "CI and CloudFormation execution policy: stack ARNs end in a random stack ID, and EC2 and KMS "
         "create resources whose IDs do not exist before the deploy (ec2:Create* and kms:CreateKey accept no "
         "resource ARN); logs, IAM, Lambda, SSM and S3 are scoped to TAP VPC and CDK bootstrap names.",
@@ -177,6 +199,7 @@ def acknowledge_access_log_destination(bucket: s3.Bucket) -> None:
             f"{_CFN_GUARD}s3_bucket_default_encryption_kms_check",
             f"{_CFN_GUARD}s3_bucket_object_lock_enabled_check",
             f"{_CFN_GUARD}s3_bucket_logging_enabled_check",
+            acknowledgement_id(LOG_DESTINATIONS_ENCRYPTED.rule_id),
         ],
         "Destination of S3 server access logs: S3 delivers them only to buckets with SSE-S3 default "
         "encryption and no Object Lock default retention, and a destination that logged to itself "

@@ -16,8 +16,10 @@ from pathlib import Path
 from aws_cdk import CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Stack
 from aws_cdk import aws_ec2 as ec2
 
+from tap_vpc.vocabulary import DEFAULT_NETWORK_ACL_LOCKDOWN
+
 #: The custom resource's type, beside aws-cdk-lib's ``Custom::VpcRestrictDefaultSG``.
-LOCKDOWN_TYPE = "Custom::VpcRestrictDefaultNetworkAcl"
+LOCKDOWN_TYPE = DEFAULT_NETWORK_ACL_LOCKDOWN
 #: The provider's construct id at the stack's root (one per stack, like aws-cdk-lib's): its unique id
 #: (the type) plus the suffix ``CustomResourceProvider.get_or_create_provider`` appends.
 PROVIDER_ID = f"{LOCKDOWN_TYPE}CustomResourceProvider"
