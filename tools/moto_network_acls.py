@@ -1,16 +1,20 @@
-"""moto 5.2.5 patch: network ACLs from CloudFormation.
+"""moto 5.2.5 patches: network ACLs from CloudFormation, and the default ACL's lock-down.
 
 moto's EC2 backend has network ACLs, but its CloudFormation skips ``AWS::EC2::NetworkAcl``,
 ``AWS::EC2::NetworkAclEntry`` and ``AWS::EC2::SubnetNetworkAclAssociation`` with a warning, so the
 tier ACLs would not exist on `make local`. These handlers create them through the backend, as
-CloudFormation does in AWS; ``tools.moto_server.PATCHES`` lists the patch.
+CloudFormation does in AWS. moto also has no ``Fn::GetAtt <VPC>.DefaultNetworkAcl``, and cannot run
+the Lambda behind ``Custom::VpcRestrictDefaultNetworkAcl``; the last two patches do what
+CloudFormation and that handler do. ``tools.moto_server.PATCHES`` lists the patches.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from moto.cloudformation.custom_model import CustomModel
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.vpcs import VPC
 
 from tools.moto_archive import Properties, ResourceHandler, register_models
 
@@ -94,3 +98,59 @@ HANDLERS: tuple[ResourceHandler, ...] = (
 def patch_network_acl_models() -> None:
     """Add the network ACL types to moto's CloudFormation type map."""
     register_models(HANDLERS)
+
+
+def _default_acl_of(backend: Any, vpc_id: str) -> Any:
+    return next(acl for acl in backend.network_acls.values() if acl.default and acl.vpc_id == vpc_id)
+
+
+def patch_vpc_default_network_acl() -> None:
+    """AWS::EC2::VPC: answer ``Fn::GetAtt DefaultNetworkAcl`` with the VPC's default ACL, as CloudFormation does.
+
+    moto 5.2.5 answers only CidrBlock, CidrBlockAssociations, DefaultSecurityGroup and VpcId, and
+    fails the stack ("Bad Request") on any other attribute.
+    """
+    original = VPC.get_cfn_attribute
+
+    def get_cfn_attribute(self: VPC, attribute_name: str) -> Any:
+        if attribute_name == "DefaultNetworkAcl":
+            return _default_acl_of(self.ec2_backend, self.id).id
+        return original(self, attribute_name)
+
+    VPC.get_cfn_attribute = get_cfn_attribute  # type: ignore[method-assign]
+
+
+#: The entries AWS creates in a default ACL (rule 100, and 101 for IPv6), which the lock-down deletes.
+ALLOW_ALL_RULES = (100, 101)
+
+
+def patch_restrict_default_network_acl() -> None:
+    """Custom::VpcRestrictDefaultNetworkAcl: delete the default ACL's allow entries, as its handler does.
+
+    moto 5.2.5 runs a custom resource's Lambda only with Docker, and the stack otherwise waits for
+    ever. The handler (``tap_vpc/network/default_network_acl_handler``) deletes rules 100 and 101
+    in both directions; so does this, through moto's backend.
+    """
+    original_create = CustomModel.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create(
+        cls: type[CustomModel],
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        /,
+        **kwargs: Any,
+    ) -> CustomModel:
+        if kwargs.get("ResourceType") != "Custom::VpcRestrictDefaultNetworkAcl":
+            return original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)  # type: ignore[no-any-return]
+        backend = _ec2(account_id, region_name)
+        acl = backend.get_network_acl(cloudformation_json["Properties"]["DefaultNetworkAclId"])
+        acl.network_acl_entries = [
+            entry for entry in acl.network_acl_entries if int(entry.rule_number) not in ALLOW_ALL_RULES
+        ]
+        resource = CustomModel(region_name, "emulator", kwargs["LogicalId"], resource_name)  # type: ignore[abstract]
+        resource.set_data({})
+        return resource
+
+    CustomModel.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]

@@ -22,7 +22,12 @@ from moto.logs.models import LogGroup, logs_backends
 
 from tools.emulator_accounts import account_of
 from tools.moto_archive import patch_archive_models, patch_bucket_policy_conditions, patch_s3_bucket_properties
-from tools.moto_network_acls import patch_network_acl_models
+from tools.moto_network_acls import (
+    patch_network_acl_models,
+    patch_restrict_default_network_acl,
+    patch_vpc_default_network_acl,
+)
+from tools.moto_policies import patch_kms_key_policy, patch_policy_documents
 
 MOTO_VERSION = "5.2.5"
 
@@ -217,6 +222,22 @@ PATCHES: dict[str, tuple[Callable[[], None], str]] = {
     "network-acl-models": (
         patch_network_acl_models,
         "no AWS::EC2::NetworkAcl, NetworkAclEntry or SubnetNetworkAclAssociation: the tier ACLs would not exist",
+    ),
+    "vpc-default-network-acl": (
+        patch_vpc_default_network_acl,
+        "Fn::GetAtt <VPC>.DefaultNetworkAcl is not implemented and fails the stack",
+    ),
+    "restrict-default-network-acl": (
+        patch_restrict_default_network_acl,
+        "Custom::VpcRestrictDefaultNetworkAcl needs its Lambda run, which moto cannot without Docker",
+    ),
+    "kms-key-policy-json": (
+        patch_kms_key_policy,
+        "a CloudFormation key keeps its KeyPolicy as a dict, and DescribeKey answers 500",
+    ),
+    "policy-documents-json": (
+        patch_policy_documents,
+        "endpoint and inline role policies from CloudFormation come back as a Python repr, not JSON",
     ),
 }
 
