@@ -42,7 +42,9 @@ def test_the_handler_may_only_delete_and_create_entries_of_that_acl(template_wit
 
 def test_the_handler_runs_on_the_runtime_of_aws_cdk_libs_own_lockdown(template_with_paths: Mapping[str, Any]) -> None:
     ours = resource_at(template_with_paths, f"{PROVIDER}/Handler")["Properties"]
-    theirs = resource_at(template_with_paths, "Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler")["Properties"]
+    theirs = resource_at(template_with_paths, "Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler")[
+        "Properties"
+    ]
     assert ours["Runtime"] == theirs["Runtime"]
     assert ours["Handler"] == "__entrypoint__.handler"  # aws-cdk-lib's wrapper answers CloudFormation
 
@@ -103,7 +105,9 @@ def test_create_deletes_the_ipv4_and_ipv6_allow_entries_in_both_directions() -> 
 
 
 def test_delete_puts_back_what_aws_creates() -> None:
-    answer = run_handler({"RequestType": "Delete", "ResourceProperties": {"DefaultNetworkAclId": "acl-1"}}, missing=(-1,))
+    answer = run_handler(
+        {"RequestType": "Delete", "ResourceProperties": {"DefaultNetworkAclId": "acl-1"}}, missing=(-1,)
+    )
     assert answer == {"result": {}, "calls": restores("acl-1")}
 
 

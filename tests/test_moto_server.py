@@ -480,7 +480,11 @@ DEFAULT_ACL_ID = {
         "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.7.0.0/16"}},
         "AclId": {
             "Type": "AWS::SSM::Parameter",
-            "Properties": {"Type": "String", "Name": "/probe/default-acl", "Value": {"Fn::GetAtt": ["Vpc", "DefaultNetworkAcl"]}},
+            "Properties": {
+                "Type": "String",
+                "Name": "/probe/default-acl",
+                "Value": {"Fn::GetAtt": ["Vpc", "DefaultNetworkAcl"]},
+            },
         },
     },
     "Outputs": {"VpcId": {"Value": {"Ref": "Vpc"}}},
@@ -546,7 +550,13 @@ def test_patched_moto_empties_the_default_acl_but_its_final_deny_entries(patched
 KEY_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "kms:*", "Resource": "*"}
+        {
+            "Sid": "Root",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
     ],
 }
 KEY_WITH_POLICY = {
@@ -557,7 +567,7 @@ KEY_WITH_POLICY = {
 
 def test_plain_moto_cannot_describe_a_key_cloudformation_created(plain: Emulator) -> None:
     key_id = deploy(plain, "key-policy", KEY_WITH_POLICY)["KeyId"]
-    with pytest.raises(ClientError, match="500|InternalFailure|InternalError"):
+    with pytest.raises(ClientError, match=r"500|InternalFailure|InternalError"):
         client(plain, "kms").describe_key(KeyId=key_id)
 
 
@@ -573,7 +583,10 @@ ENDPOINT_POLICY = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}],
 }
-ROLE_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}
+ROLE_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}],
+}
 POLICY_DOCUMENTS = {
     "Resources": {
         "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.5.0.0/16"}},
@@ -593,7 +606,13 @@ POLICY_DOCUMENTS = {
             "Properties": {
                 "RoleName": "policy-probe",
                 "AssumeRolePolicyDocument": {
-                    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ]
                 },
                 "Policies": [{"PolicyName": "Inline", "PolicyDocument": ROLE_POLICY}],
             },

@@ -12,8 +12,17 @@ from typing import Any
 
 import pytest
 
-from tap_vpc.compliance.pci_dss_v4 import egress, req_1_2, req_1_3, req_1_4, req_3_7, req_7_2, req_10_2, req_10_3
-from tap_vpc.compliance.pci_dss_v4 import req_10_5
+from tap_vpc.compliance.pci_dss_v4 import (
+    egress,
+    req_1_2,
+    req_1_3,
+    req_1_4,
+    req_3_7,
+    req_7_2,
+    req_10_2,
+    req_10_3,
+    req_10_5,
+)
 from tap_vpc.compliance.pci_dss_v4.pack import RULES, evaluate
 from tap_vpc.compliance.pci_dss_v4.template import CfnTemplate, get_att, ref, tag_value
 from tap_vpc.compliance.pci_dss_v4.verdicts import Rule
@@ -92,7 +101,9 @@ def test_template_references_read_ref_and_both_getatt_spellings() -> None:
     assert ref("literal") is None
     assert get_att({"Fn::GetAtt": "B.Arn"}) == get_att({"Fn::GetAtt": ["B", "Arn"]}) == ("B", "Arn")
     assert get_att({"Ref": "A"}) is None
-    resource = CfnTemplate(template(S={"Type": "AWS::EC2::Subnet", "Properties": {"Tags": [{"Key": "k", "Value": "v"}]}}))
+    resource = CfnTemplate(
+        template(S={"Type": "AWS::EC2::Subnet", "Properties": {"Tags": [{"Key": "k", "Value": "v"}]}})
+    )
     assert tag_value(resource.resources["S"], "k") == "v"
     assert tag_value(resource.resources["S"], "x") is None
     assert resource.referenced({"Ref": "S"}) is resource.resources["S"]
@@ -107,20 +118,39 @@ REASONED = template(
         "Type": "AWS::EC2::SecurityGroup",
         "Properties": {
             "GroupDescription": "web",
-            "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0",
-                                      "Description": "HTTPS from anywhere"}],
+            "SecurityGroupIngress": [
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 443,
+                    "ToPort": 443,
+                    "CidrIp": "0.0.0.0/0",
+                    "Description": "HTTPS from anywhere",
+                }
+            ],
         },
     },
     Extra={
         "Type": "AWS::EC2::SecurityGroupEgress",
-        "Properties": {"GroupId": {"Ref": "Group"}, "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
-                       "DestinationSecurityGroupId": {"Ref": "Group"}, "Description": "to the database"},
+        "Properties": {
+            "GroupId": {"Ref": "Group"},
+            "IpProtocol": "tcp",
+            "FromPort": 5432,
+            "ToPort": 5432,
+            "DestinationSecurityGroupId": {"Ref": "Group"},
+            "Description": "to the database",
+        },
     },
     Entry={
         "Type": "AWS::EC2::NetworkAclEntry",
         "Metadata": {"TapVpc::Why": "HTTPS from anywhere"},
-        "Properties": {"NetworkAclId": {"Ref": "Acl"}, "RuleNumber": 100, "Protocol": 6, "RuleAction": "allow",
-                       "CidrBlock": "0.0.0.0/0", "PortRange": {"From": 443, "To": 443}},
+        "Properties": {
+            "NetworkAclId": {"Ref": "Acl"},
+            "RuleNumber": 100,
+            "Protocol": 6,
+            "RuleAction": "allow",
+            "CidrBlock": "0.0.0.0/0",
+            "PortRange": {"From": 443, "To": 443},
+        },
     },
 )
 
@@ -132,8 +162,12 @@ def test_rules_with_descriptions_and_reasons_comply() -> None:
 def test_an_inline_group_rule_without_a_description_is_a_finding() -> None:
     document = copy.deepcopy(REASONED)
     del document["Resources"]["Group"]["Properties"]["SecurityGroupIngress"][0]["Description"]
-    assert_finding("PCI.DSS.401-1.2.5-RuleReasons", "Group", findings(req_1_2.RULE_REASONS, document),
-                   "SecurityGroupIngress[0] (tcp 443-443) has no Description")
+    assert_finding(
+        "PCI.DSS.401-1.2.5-RuleReasons",
+        "Group",
+        findings(req_1_2.RULE_REASONS, document),
+        "SecurityGroupIngress[0] (tcp 443-443) has no Description",
+    )
 
 
 def test_a_standalone_group_rule_without_a_description_is_a_finding() -> None:
@@ -166,9 +200,12 @@ def test_an_associated_acl_complies() -> None:
 
 
 def test_an_acl_no_subnet_uses_is_a_finding() -> None:
-    assert_finding("PCI.DSS.401-1.2.7-NoUnusedNetworkAcl", "Spare",
-                   findings(req_1_2.UNUSED_NETWORK_ACLS, template(**VPC, Acl=ACL, Assoc=ASSOCIATION, Spare=ACL)),
-                   "associated with no subnet")
+    assert_finding(
+        "PCI.DSS.401-1.2.7-NoUnusedNetworkAcl",
+        "Spare",
+        findings(req_1_2.UNUSED_NETWORK_ACLS, template(**VPC, Acl=ACL, Assoc=ASSOCIATION, Spare=ACL)),
+        "associated with no subnet",
+    )
 
 
 def test_without_acls_of_its_own_there_is_nothing_unused() -> None:
@@ -177,7 +214,7 @@ def test_without_acls_of_its_own_there_is_nothing_unused() -> None:
 
 # --- 1.3.1: the default network ACL admits nothing ---------------------------------------------
 
-LOCKDOWN = {
+LOCKDOWN: dict[str, Any] = {
     "Type": "Custom::VpcRestrictDefaultNetworkAcl",
     "Properties": {"ServiceToken": "arn", "DefaultNetworkAclId": {"Fn::GetAtt": ["Vpc", "DefaultNetworkAcl"]}},
 }
@@ -190,22 +227,34 @@ def test_a_locked_down_default_acl_complies() -> None:
 def test_a_vpc_whose_default_acl_keeps_its_allow_entries_is_a_finding() -> None:
     other = copy.deepcopy(LOCKDOWN)
     other["Properties"]["DefaultNetworkAclId"] = {"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]}
-    assert_finding("PCI.DSS.401-1.3.1-DefaultNetworkAclClosed", "Vpc",
-                   findings(req_1_3.DEFAULT_NETWORK_ACL, template(**VPC, Lockdown=other)),
-                   "keeps AWS's allow-all entries")
+    assert_finding(
+        "PCI.DSS.401-1.3.1-DefaultNetworkAclClosed",
+        "Vpc",
+        findings(req_1_3.DEFAULT_NETWORK_ACL, template(**VPC, Lockdown=other)),
+        "keeps AWS's allow-all entries",
+    )
 
 
 def test_an_allow_entry_added_to_the_default_acl_is_a_finding() -> None:
-    entry = {
+    entry: dict[str, Any] = {
         "Type": "AWS::EC2::NetworkAclEntry",
-        "Properties": {"NetworkAclId": {"Fn::GetAtt": ["Vpc", "DefaultNetworkAcl"]}, "RuleNumber": 10,
-                       "Protocol": -1, "RuleAction": "allow", "CidrBlock": "10.0.0.0/8"},
+        "Properties": {
+            "NetworkAclId": {"Fn::GetAtt": ["Vpc", "DefaultNetworkAcl"]},
+            "RuleNumber": 10,
+            "Protocol": -1,
+            "RuleAction": "allow",
+            "CidrBlock": "10.0.0.0/8",
+        },
     }
     deny = copy.deepcopy(entry)
     deny["Properties"]["RuleAction"] = "deny"
     document = template(**VPC, Lockdown=LOCKDOWN, Opened=entry, Denied=deny)
-    assert_finding("PCI.DSS.401-1.3.1-DefaultNetworkAclClosed", "Opened",
-                   findings(req_1_3.DEFAULT_NETWORK_ACL, document), "default network ACL of Vpc")
+    assert_finding(
+        "PCI.DSS.401-1.3.1-DefaultNetworkAclClosed",
+        "Opened",
+        findings(req_1_3.DEFAULT_NETWORK_ACL, document),
+        "default network ACL of Vpc",
+    )
 
 
 def test_without_a_vpc_there_is_no_default_acl() -> None:
@@ -216,12 +265,23 @@ def test_without_a_vpc_there_is_no_default_acl() -> None:
 
 
 def group(*ingress: dict[str, Any]) -> dict[str, Any]:
-    return {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "g", "SecurityGroupIngress": list(ingress)}}
+    return {
+        "Type": "AWS::EC2::SecurityGroup",
+        "Properties": {"GroupDescription": "g", "SecurityGroupIngress": list(ingress)},
+    }
 
 
-def acl_entry(cidr_key: str, cidr: str, protocol: object, ports: tuple[int, int] | None, **extra: object) -> dict[str, Any]:
-    properties: dict[str, Any] = {"NetworkAclId": {"Ref": "Acl"}, "RuleNumber": 100, "Protocol": protocol,
-                                  "RuleAction": "allow", cidr_key: cidr, **extra}
+def acl_entry(
+    cidr_key: str, cidr: str, protocol: object, ports: tuple[int, int] | None, **extra: object
+) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "NetworkAclId": {"Ref": "Acl"},
+        "RuleNumber": 100,
+        "Protocol": protocol,
+        "RuleAction": "allow",
+        cidr_key: cidr,
+        **extra,
+    }
     if ports:
         properties["PortRange"] = {"From": ports[0], "To": ports[1]}
     return {"Type": "AWS::EC2::NetworkAclEntry", "Properties": properties}
@@ -230,9 +290,11 @@ def acl_entry(cidr_key: str, cidr: str, protocol: object, ports: tuple[int, int]
 def test_https_from_anywhere_and_ssh_from_the_vpc_comply() -> None:
     document = template(
         **VPC,
-        Web=group({"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"},
-                  {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Fn::GetAtt": ["Vpc", "CidrBlock"]}},
-                  {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "SourceSecurityGroupId": {"Ref": "Web"}}),
+        Web=group(
+            {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "0.0.0.0/0"},
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": {"Fn::GetAtt": ["Vpc", "CidrBlock"]}},
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "SourceSecurityGroupId": {"Ref": "Web"}},
+        ),
         Replies=acl_entry("CidrBlock", "0.0.0.0/0", 6, (1024, 3388)),
         Icmp=acl_entry("CidrBlock", "0.0.0.0/0", 1, None),
         Out=acl_entry("CidrBlock", "0.0.0.0/0", -1, None, Egress=True),
@@ -252,15 +314,31 @@ def test_https_from_anywhere_and_ssh_from_the_vpc_comply() -> None:
     ],
 )
 def test_a_group_open_to_anywhere_on_an_admin_port_is_a_finding(rule: dict[str, Any], port: str) -> None:
-    assert_finding("PCI.DSS.401-1.3.1-NoAdminPortsFromAnywhere", "Bastion",
-                   findings(req_1_3.ADMIN_PORTS_CLOSED, template(**VPC, Bastion=group(rule))), f"to port {port}")
+    assert_finding(
+        "PCI.DSS.401-1.3.1-NoAdminPortsFromAnywhere",
+        "Bastion",
+        findings(req_1_3.ADMIN_PORTS_CLOSED, template(**VPC, Bastion=group(rule))),
+        f"to port {port}",
+    )
 
 
 def test_a_standalone_ingress_rule_open_to_ssh_is_a_finding() -> None:
-    rule = {"Type": "AWS::EC2::SecurityGroupIngress",
-            "Properties": {"GroupId": {"Ref": "G"}, "IpProtocol": "udp", "FromPort": 20, "ToPort": 30, "CidrIp": "0.0.0.0/0"}}
-    assert_finding("PCI.DSS.401-1.3.1-NoAdminPortsFromAnywhere", "Ssh",
-                   findings(req_1_3.ADMIN_PORTS_CLOSED, template(**VPC, Ssh=rule)), "ingress admits 0.0.0.0/0 to port 22")
+    rule = {
+        "Type": "AWS::EC2::SecurityGroupIngress",
+        "Properties": {
+            "GroupId": {"Ref": "G"},
+            "IpProtocol": "udp",
+            "FromPort": 20,
+            "ToPort": 30,
+            "CidrIp": "0.0.0.0/0",
+        },
+    }
+    assert_finding(
+        "PCI.DSS.401-1.3.1-NoAdminPortsFromAnywhere",
+        "Ssh",
+        findings(req_1_3.ADMIN_PORTS_CLOSED, template(**VPC, Ssh=rule)),
+        "ingress admits 0.0.0.0/0 to port 22",
+    )
 
 
 @pytest.mark.parametrize(
@@ -275,8 +353,12 @@ def test_a_standalone_ingress_rule_open_to_ssh_is_a_finding() -> None:
 )
 def test_an_acl_entry_open_to_anywhere_on_an_admin_port_is_a_finding(entry: dict[str, Any], words: str) -> None:
     deny_first = acl_entry("CidrBlock", "0.0.0.0/0", -1, None, RuleAction="deny", RuleNumber=1)
-    assert_finding("PCI.DSS.401-1.3.1-NoAdminPortsFromAnywhere", "Open",
-                   findings(req_1_3.ADMIN_PORTS_CLOSED, template(**VPC, First=deny_first, Open=entry)), words)
+    assert_finding(
+        "PCI.DSS.401-1.3.1-NoAdminPortsFromAnywhere",
+        "Open",
+        findings(req_1_3.ADMIN_PORTS_CLOSED, template(**VPC, First=deny_first, Open=entry)),
+        words,
+    )
 
 
 # --- 1.3 / 1.4: the matrix holds (the segmentation checker) ------------------------------------
@@ -286,22 +368,50 @@ def segmented(matrix: list[str]) -> Template:
     """A VPC with a public and a private subnet, the private one routed to NAT, and ``matrix``."""
     document = template(
         **VPC,
-        Public={"Type": "AWS::EC2::Subnet", "Properties": {
-            "VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.1.0/24", "Tags": [{"Key": "aws-cdk:subnet-name", "Value": "Public"}]}},
-        Private={"Type": "AWS::EC2::Subnet", "Properties": {
-            "VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.11.0/24", "Tags": [{"Key": "aws-cdk:subnet-name", "Value": "Private"}]}},
+        Public={
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {
+                "VpcId": {"Ref": "Vpc"},
+                "CidrBlock": "10.0.1.0/24",
+                "Tags": [{"Key": "aws-cdk:subnet-name", "Value": "Public"}],
+            },
+        },
+        Private={
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {
+                "VpcId": {"Ref": "Vpc"},
+                "CidrBlock": "10.0.11.0/24",
+                "Tags": [{"Key": "aws-cdk:subnet-name", "Value": "Private"}],
+            },
+        },
         PublicTable={"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
         PrivateTable={"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
-        PublicAssoc={"Type": "AWS::EC2::SubnetRouteTableAssociation",
-                     "Properties": {"SubnetId": {"Ref": "Public"}, "RouteTableId": {"Ref": "PublicTable"}}},
-        PrivateAssoc={"Type": "AWS::EC2::SubnetRouteTableAssociation",
-                      "Properties": {"SubnetId": {"Ref": "Private"}, "RouteTableId": {"Ref": "PrivateTable"}}},
+        PublicAssoc={
+            "Type": "AWS::EC2::SubnetRouteTableAssociation",
+            "Properties": {"SubnetId": {"Ref": "Public"}, "RouteTableId": {"Ref": "PublicTable"}},
+        },
+        PrivateAssoc={
+            "Type": "AWS::EC2::SubnetRouteTableAssociation",
+            "Properties": {"SubnetId": {"Ref": "Private"}, "RouteTableId": {"Ref": "PrivateTable"}},
+        },
         Igw={"Type": "AWS::EC2::InternetGateway", "Properties": {}},
         Nat={"Type": "AWS::EC2::NatGateway", "Properties": {"SubnetId": {"Ref": "Public"}}},
-        PublicDefault={"Type": "AWS::EC2::Route", "Properties": {
-            "RouteTableId": {"Ref": "PublicTable"}, "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": {"Ref": "Igw"}}},
-        PrivateDefault={"Type": "AWS::EC2::Route", "Properties": {
-            "RouteTableId": {"Ref": "PrivateTable"}, "DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": {"Ref": "Nat"}}},
+        PublicDefault={
+            "Type": "AWS::EC2::Route",
+            "Properties": {
+                "RouteTableId": {"Ref": "PublicTable"},
+                "DestinationCidrBlock": "0.0.0.0/0",
+                "GatewayId": {"Ref": "Igw"},
+            },
+        },
+        PrivateDefault={
+            "Type": "AWS::EC2::Route",
+            "Properties": {
+                "RouteTableId": {"Ref": "PrivateTable"},
+                "DestinationCidrBlock": "0.0.0.0/0",
+                "NatGatewayId": {"Ref": "Nat"},
+            },
+        },
     )
     document["Metadata"] = {"TapVpc::Segmentation": {"ReachabilityMatrix": matrix, "DataTierPorts": [5432]}}
     return document
@@ -313,15 +423,23 @@ def test_a_matrix_the_template_meets_complies() -> None:
 
 def test_a_broken_matrix_rule_names_its_layer_and_resource() -> None:
     route, nacl = findings(req_1_3.SEGMENTATION_MATRIX, segmented(["private -> internet : any : deny"]))
-    assert_finding("PCI.DSS.401-1.3-SegmentationMatrix", "PrivateDefault", [route],
-                   "matrix rule 'private -> internet : any : deny': the route layer lets it through: PrivateDefault (")
+    assert_finding(
+        "PCI.DSS.401-1.3-SegmentationMatrix",
+        "PrivateDefault",
+        [route],
+        "matrix rule 'private -> internet : any : deny': the route layer lets it through: PrivateDefault (",
+    )
     # No ACL of its own: the subnet's traffic passes the VPC's default ACL, which the finding names.
     assert "the nacl layer lets it through: the VPC's default network ACL" in nacl
 
 
 def test_a_vpc_template_without_its_matrix_is_a_finding() -> None:
-    assert_finding("PCI.DSS.401-1.3-SegmentationMatrix", "Vpc",
-                   findings(req_1_3.SEGMENTATION_MATRIX, template(**VPC)), "carries no TapVpc::Segmentation matrix")
+    assert_finding(
+        "PCI.DSS.401-1.3-SegmentationMatrix",
+        "Vpc",
+        findings(req_1_3.SEGMENTATION_MATRIX, template(**VPC)),
+        "carries no TapVpc::Segmentation matrix",
+    )
     assert status(req_1_3.SEGMENTATION_MATRIX, template()) == "not applicable"
 
 
@@ -329,9 +447,15 @@ def test_a_vpc_template_without_its_matrix_is_a_finding() -> None:
 
 FIREWALL = {
     "Firewall": {"Type": "AWS::NetworkFirewall::Firewall", "Properties": {"FirewallPolicyArn": {"Ref": "Policy"}}},
-    "Policy": {"Type": "AWS::NetworkFirewall::FirewallPolicy", "Properties": {"FirewallPolicy": {
-        "StatelessDefaultActions": ["aws:forward_to_sfe"],
-        "StatefulDefaultActions": ["aws:drop_established", "aws:alert_established"]}}},
+    "Policy": {
+        "Type": "AWS::NetworkFirewall::FirewallPolicy",
+        "Properties": {
+            "FirewallPolicy": {
+                "StatelessDefaultActions": ["aws:forward_to_sfe"],
+                "StatefulDefaultActions": ["aws:drop_established", "aws:alert_established"],
+            }
+        },
+    },
 }
 
 
@@ -344,7 +468,11 @@ def with_firewall(route_target: dict[str, Any]) -> Template:
     return document
 
 
-FIREWALL_ENDPOINT = {"VpcEndpointId": {"Fn::Select": [1, {"Fn::Split": [":", {"Fn::Select": [0, {"Fn::GetAtt": ["Firewall", "EndpointIds"]}]}]}]}}
+FIREWALL_ENDPOINT = {
+    "VpcEndpointId": {
+        "Fn::Select": [1, {"Fn::Split": [":", {"Fn::Select": [0, {"Fn::GetAtt": ["Firewall", "EndpointIds"]}]}]}]
+    }
+}
 
 
 def test_private_routes_through_a_dropping_firewall_comply() -> None:
@@ -352,16 +480,23 @@ def test_private_routes_through_a_dropping_firewall_comply() -> None:
 
 
 def test_a_private_route_straight_to_nat_around_the_firewall_is_a_finding() -> None:
-    assert_finding("PCI.DSS.401-1.3.2-EgressThroughFirewall", "PrivateDefault",
-                   findings(egress.EGRESS_THROUGH_FIREWALL, with_firewall({"NatGatewayId": {"Ref": "Nat"}})),
-                   "sends 0.0.0.0/0 to NatGatewayId Nat, around the firewall")
+    assert_finding(
+        "PCI.DSS.401-1.3.2-EgressThroughFirewall",
+        "PrivateDefault",
+        findings(egress.EGRESS_THROUGH_FIREWALL, with_firewall({"NatGatewayId": {"Ref": "Nat"}})),
+        "sends 0.0.0.0/0 to NatGatewayId Nat, around the firewall",
+    )
 
 
 def test_a_firewall_policy_that_passes_by_default_is_a_finding() -> None:
     document = with_firewall(FIREWALL_ENDPOINT)
     document["Resources"]["Policy"]["Properties"]["FirewallPolicy"]["StatefulDefaultActions"] = ["aws:alert_strict"]
-    assert_finding("PCI.DSS.401-1.3.2-EgressThroughFirewall", "Policy",
-                   findings(egress.EGRESS_THROUGH_FIREWALL, document), "aws:drop_strict or aws:drop_established")
+    assert_finding(
+        "PCI.DSS.401-1.3.2-EgressThroughFirewall",
+        "Policy",
+        findings(egress.EGRESS_THROUGH_FIREWALL, document),
+        "aws:drop_strict or aws:drop_established",
+    )
 
 
 def test_without_a_firewall_egress_filtering_is_not_applicable_but_the_routes_are_shown() -> None:
@@ -372,16 +507,30 @@ def test_without_a_firewall_egress_filtering_is_not_applicable_but_the_routes_ar
 
 
 def gateway_endpoint(policy: dict[str, Any] | None) -> dict[str, Any]:
-    properties: dict[str, Any] = {"VpcId": {"Ref": "Vpc"}, "ServiceName": "com.amazonaws.us-east-1.s3",
-                                  "VpcEndpointType": "Gateway", "RouteTableIds": [{"Ref": "PrivateTable"}]}
+    properties: dict[str, Any] = {
+        "VpcId": {"Ref": "Vpc"},
+        "ServiceName": "com.amazonaws.us-east-1.s3",
+        "VpcEndpointType": "Gateway",
+        "RouteTableIds": [{"Ref": "PrivateTable"}],
+    }
     if policy is not None:
         properties["PolicyDocument"] = policy
     return {"Type": "AWS::EC2::VPCEndpoint", "Properties": properties}
 
 
-THIS_ACCOUNT_ONLY = {"Version": "2012-10-17", "Statement": [{
-    "Sid": "ThisAccountsBuckets", "Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*",
-    "Condition": {"StringEquals": {"aws:ResourceAccount": {"Ref": "AWS::AccountId"}}}}]}
+THIS_ACCOUNT_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "ThisAccountsBuckets",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceAccount": {"Ref": "AWS::AccountId"}}},
+        }
+    ],
+}
 
 
 def test_gateway_endpoints_limited_to_this_accounts_resources_comply() -> None:
@@ -393,15 +542,23 @@ def test_gateway_endpoints_limited_to_this_accounts_resources_comply() -> None:
 
 def test_a_gateway_endpoint_without_a_policy_is_a_finding_where_egress_is_controlled() -> None:
     document = template(**VPC, **FIREWALL, S3=gateway_endpoint(None))
-    assert_finding("PCI.DSS.401-1.3.2-GatewayEndpointPolicies", "S3",
-                   findings(egress.GATEWAY_ENDPOINT_POLICIES, document), "no policy, so it allows full access")
+    assert_finding(
+        "PCI.DSS.401-1.3.2-GatewayEndpointPolicies",
+        "S3",
+        findings(egress.GATEWAY_ENDPOINT_POLICIES, document),
+        "no policy, so it allows full access",
+    )
 
 
 def test_a_gateway_endpoint_allowing_every_bucket_unconditionally_is_a_finding() -> None:
     policy = {"Statement": [{"Sid": "All", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
     document = template(**VPC, **FIREWALL, S3=gateway_endpoint(policy))
-    assert_finding("PCI.DSS.401-1.3.2-GatewayEndpointPolicies", "S3",
-                   findings(egress.GATEWAY_ENDPOINT_POLICIES, document), "['All'] allow every resource")
+    assert_finding(
+        "PCI.DSS.401-1.3.2-GatewayEndpointPolicies",
+        "S3",
+        findings(egress.GATEWAY_ENDPOINT_POLICIES, document),
+        "['All'] allow every resource",
+    )
 
 
 def test_an_open_gateway_endpoint_without_a_firewall_is_shown_but_not_applicable() -> None:
@@ -416,15 +573,26 @@ def test_an_open_gateway_endpoint_without_a_firewall_is_shown_but_not_applicable
 def data_tier(route: dict[str, Any] | None, *, public_ips: bool = False) -> Template:
     document = template(
         **VPC,
-        Data={"Type": "AWS::EC2::Subnet", "Properties": {
-            "VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.21.0/24", "MapPublicIpOnLaunch": public_ips,
-            "Tags": [{"Key": "aws-cdk:subnet-name", "Value": "Isolated"}]}},
+        Data={
+            "Type": "AWS::EC2::Subnet",
+            "Properties": {
+                "VpcId": {"Ref": "Vpc"},
+                "CidrBlock": "10.0.21.0/24",
+                "MapPublicIpOnLaunch": public_ips,
+                "Tags": [{"Key": "aws-cdk:subnet-name", "Value": "Isolated"}],
+            },
+        },
         DataTable={"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
-        DataAssoc={"Type": "AWS::EC2::SubnetRouteTableAssociation",
-                   "Properties": {"SubnetId": {"Ref": "Data"}, "RouteTableId": {"Ref": "DataTable"}}},
+        DataAssoc={
+            "Type": "AWS::EC2::SubnetRouteTableAssociation",
+            "Properties": {"SubnetId": {"Ref": "Data"}, "RouteTableId": {"Ref": "DataTable"}},
+        },
     )
     if route is not None:
-        document["Resources"]["DataOut"] = {"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": {"Ref": "DataTable"}, **route}}
+        document["Resources"]["DataOut"] = {
+            "Type": "AWS::EC2::Route",
+            "Properties": {"RouteTableId": {"Ref": "DataTable"}, **route},
+        }
     return document
 
 
@@ -442,14 +610,22 @@ def test_a_data_tier_with_local_routes_only_complies() -> None:
     ],
 )
 def test_a_data_tier_route_to_a_gateway_is_a_finding(route: dict[str, Any], words: str) -> None:
-    assert_finding("PCI.DSS.401-1.4.4-DataTierNotPublic", "DataOut",
-                   findings(req_1_4.DATA_TIER_NOT_PUBLIC, data_tier(route)), "data-tier route table DataTable", words)
+    assert_finding(
+        "PCI.DSS.401-1.4.4-DataTierNotPublic",
+        "DataOut",
+        findings(req_1_4.DATA_TIER_NOT_PUBLIC, data_tier(route)),
+        "data-tier route table DataTable",
+        words,
+    )
 
 
 def test_a_subnet_that_assigns_public_ips_is_a_finding() -> None:
-    assert_finding("PCI.DSS.401-1.4.4-DataTierNotPublic", "Data",
-                   findings(req_1_4.DATA_TIER_NOT_PUBLIC, data_tier(None, public_ips=True)),
-                   "assigns public IPv4 addresses on launch")
+    assert_finding(
+        "PCI.DSS.401-1.4.4-DataTierNotPublic",
+        "Data",
+        findings(req_1_4.DATA_TIER_NOT_PUBLIC, data_tier(None, public_ips=True)),
+        "assigns public IPv4 addresses on launch",
+    )
     assert status(req_1_4.DATA_TIER_NOT_PUBLIC, template(**VPC)) == "not applicable"
 
 
@@ -457,7 +633,10 @@ def test_a_subnet_that_assigns_public_ips_is_a_finding() -> None:
 
 
 def test_a_rotating_key_complies_and_a_keyless_template_has_nothing_to_rotate() -> None:
-    assert status(req_3_7.KEY_ROTATION, template(Key={"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": True}})) == "pass"
+    assert (
+        status(req_3_7.KEY_ROTATION, template(Key={"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": True}}))
+        == "pass"
+    )
     assert status(req_3_7.KEY_ROTATION, template()) == "not applicable"
 
 
@@ -468,24 +647,52 @@ def test_a_key_with_rotation_off_is_a_finding() -> None:
 
 # --- 7.2.5 / 8.6.1: least privilege for the app's roles ----------------------------------------
 
-TRUST_FLOW_LOGS = {"Version": "2012-10-17", "Statement": [{
-    "Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole",
-    "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}
+TRUST_FLOW_LOGS: dict[str, Any] = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+        }
+    ],
+}
 
 
 def role(trust: dict[str, Any], *actions: object) -> dict[str, Any]:
-    return {"Type": "AWS::IAM::Role", "Properties": {
-        "AssumeRolePolicyDocument": trust,
-        "ManagedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
-        "Policies": [{"PolicyName": "Inline", "PolicyDocument": {"Statement": [
-            {"Effect": "Allow", "Action": list(actions), "Resource": "*"},
-            {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-        ]}}]}}
+    return {
+        "Type": "AWS::IAM::Role",
+        "Properties": {
+            "AssumeRolePolicyDocument": trust,
+            "ManagedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+            "Policies": [
+                {
+                    "PolicyName": "Inline",
+                    "PolicyDocument": {
+                        "Statement": [
+                            {"Effect": "Allow", "Action": list(actions), "Resource": "*"},
+                            {
+                                "Effect": "Deny",
+                                "Action": "*",
+                                "Resource": "*",
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            },
+                        ]
+                    },
+                }
+            ],
+        },
+    }
 
 
 def test_named_actions_comply_and_deny_statements_may_use_wildcards() -> None:
-    policy = {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Statement": {
-        "Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}}}}
+    policy = {
+        "Type": "AWS::IAM::ManagedPolicy",
+        "Properties": {
+            "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}}
+        },
+    }
     document = template(Role=role(TRUST_FLOW_LOGS, "logs:CreateLogStream"), Policy=policy)
     verdict = req_7_2.NO_WILDCARD_ACTIONS.check(CfnTemplate(document))
     assert verdict.status == "pass"
@@ -496,22 +703,38 @@ def test_named_actions_comply_and_deny_statements_may_use_wildcards() -> None:
 
 @pytest.mark.parametrize("action", ["*", "logs:*", "ec2:Describe*"])
 def test_a_wildcard_action_on_a_role_is_a_finding(action: str) -> None:
-    assert_finding("PCI.DSS.401-7.2.5-NoWildcardActions", "Role",
-                   findings(req_7_2.NO_WILDCARD_ACTIONS, template(Role=role(TRUST_FLOW_LOGS, "logs:PutLogEvents", action))),
-                   f"Policies[Inline] allows wildcard actions ['{action}']")
+    assert_finding(
+        "PCI.DSS.401-7.2.5-NoWildcardActions",
+        "Role",
+        findings(req_7_2.NO_WILDCARD_ACTIONS, template(Role=role(TRUST_FLOW_LOGS, "logs:PutLogEvents", action))),
+        f"Policies[Inline] allows wildcard actions ['{action}']",
+    )
 
 
 def test_not_action_in_a_policy_is_a_finding() -> None:
-    policy = {"Type": "AWS::IAM::Policy", "Properties": {"PolicyName": "p", "PolicyDocument": {"Statement": [
-        {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}}}
-    assert_finding("PCI.DSS.401-7.2.5-NoWildcardActions", "Policy",
-                   findings(req_7_2.NO_WILDCARD_ACTIONS, template(Policy=policy)), "NotAction iam:*")
+    policy = {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "PolicyName": "p",
+            "PolicyDocument": {"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]},
+        },
+    }
+    assert_finding(
+        "PCI.DSS.401-7.2.5-NoWildcardActions",
+        "Policy",
+        findings(req_7_2.NO_WILDCARD_ACTIONS, template(Policy=policy)),
+        "NotAction iam:*",
+    )
     assert status(req_7_2.NO_WILDCARD_ACTIONS, template()) == "not applicable"
 
 
 def test_a_service_role_scoped_to_this_account_complies() -> None:
     federated = copy.deepcopy(TRUST_FLOW_LOGS)
-    federated["Statement"][0] = {"Effect": "Allow", "Principal": {"Federated": "arn:oidc"}, "Action": "sts:AssumeRoleWithWebIdentity"}
+    federated["Statement"][0] = {
+        "Effect": "Allow",
+        "Principal": {"Federated": "arn:oidc"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+    }
     document = template(Role=role(TRUST_FLOW_LOGS, "logs:PutLogEvents"), Ci=role(federated, "s3:GetObject"))
     assert status(req_7_2.SERVICE_ROLES_SCOPED, document) == "pass"
     assert status(req_7_2.SERVICE_ROLES_SCOPED, template(Ci=role(federated, "s3:GetObject"))) == "not applicable"
@@ -520,9 +743,12 @@ def test_a_service_role_scoped_to_this_account_complies() -> None:
 def test_a_service_role_without_confused_deputy_conditions_is_a_finding() -> None:
     trust = copy.deepcopy(TRUST_FLOW_LOGS)
     del trust["Statement"][0]["Condition"]
-    assert_finding("PCI.DSS.401-7.2.5-ServiceRolesScopedToAccount", "Role",
-                   findings(req_7_2.SERVICE_ROLES_SCOPED, template(Role=role(trust, "logs:PutLogEvents"))),
-                   "lets vpc-flow-logs.amazonaws.com assume the role without aws:SourceAccount or aws:SourceArn")
+    assert_finding(
+        "PCI.DSS.401-7.2.5-ServiceRolesScopedToAccount",
+        "Role",
+        findings(req_7_2.SERVICE_ROLES_SCOPED, template(Role=role(trust, "logs:PutLogEvents"))),
+        "lets vpc-flow-logs.amazonaws.com assume the role without aws:SourceAccount or aws:SourceArn",
+    )
 
 
 # --- 10.2.1: flow logs and DNS query logs -------------------------------------------------------
@@ -545,18 +771,27 @@ def test_an_all_traffic_flow_log_with_the_needed_fields_complies() -> None:
 
 
 def test_a_vpc_that_logs_only_rejected_traffic_is_a_finding() -> None:
-    assert_finding("PCI.DSS.401-10.2.1-FlowLogs", "Vpc",
-                   findings(req_10_2.FLOW_LOGS, template(**VPC, Log=flow_log("REJECT"))), "no flow log of ALL traffic")
+    assert_finding(
+        "PCI.DSS.401-10.2.1-FlowLogs",
+        "Vpc",
+        findings(req_10_2.FLOW_LOGS, template(**VPC, Log=flow_log("REJECT"))),
+        "no flow log of ALL traffic",
+    )
 
 
 def test_a_record_format_without_ports_or_time_is_a_finding() -> None:
-    assert_finding("PCI.DSS.401-10.2.1-FlowLogs", "Log",
-                   findings(req_10_2.FLOW_LOGS, template(**VPC, Log=flow_log("ALL", "${srcaddr} ${dstaddr} ${action}"))),
-                   "record format lacks srcport, dstport, protocol, start, end")
+    assert_finding(
+        "PCI.DSS.401-10.2.1-FlowLogs",
+        "Log",
+        findings(req_10_2.FLOW_LOGS, template(**VPC, Log=flow_log("ALL", "${srcaddr} ${dstaddr} ${action}"))),
+        "record format lacks srcport, dstport, protocol, start, end",
+    )
 
 
-QUERY_LOGGING = {"Type": "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation",
-                 "Properties": {"ResolverQueryLogConfigId": {"Ref": "QueryLogs"}, "ResourceId": {"Ref": "Vpc"}}}
+QUERY_LOGGING = {
+    "Type": "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation",
+    "Properties": {"ResolverQueryLogConfigId": {"Ref": "QueryLogs"}, "ResourceId": {"Ref": "Vpc"}},
+}
 
 
 def test_dns_queries_logged_wherever_egress_is_controlled_comply() -> None:
@@ -565,10 +800,16 @@ def test_dns_queries_logged_wherever_egress_is_controlled_comply() -> None:
 
 
 def test_a_dns_firewall_without_query_logs_is_a_finding() -> None:
-    association = {"Type": "AWS::Route53Resolver::FirewallRuleGroupAssociation", "Properties": {"VpcId": {"Ref": "Vpc"}}}
-    assert_finding("PCI.DSS.401-10.2.1-DnsQueryLogs", "Vpc",
-                   findings(req_10_2.DNS_QUERY_LOGS, template(**VPC, DnsFirewall=association)),
-                   "DNS queries are not logged")
+    association = {
+        "Type": "AWS::Route53Resolver::FirewallRuleGroupAssociation",
+        "Properties": {"VpcId": {"Ref": "Vpc"}},
+    }
+    assert_finding(
+        "PCI.DSS.401-10.2.1-DnsQueryLogs",
+        "Vpc",
+        findings(req_10_2.DNS_QUERY_LOGS, template(**VPC, DnsFirewall=association)),
+        "DNS queries are not logged",
+    )
 
 
 # --- 10.3.2 / 10.3.3 / 10.5.1: log destinations, the archive, retention -----------------------
@@ -579,11 +820,22 @@ ROTATING_KEY = {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": Tru
 def archive(**changes: Any) -> Template:
     """A VPC logging to a KMS-encrypted group and to a locked, versioned, access-logged bucket."""
     bucket: dict[str, Any] = {
-        "BucketEncryption": {"ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {
-            "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Fn::GetAtt": ["Key", "Arn"]}}}]},
+        "BucketEncryption": {
+            "ServerSideEncryptionConfiguration": [
+                {
+                    "ServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": {"Fn::GetAtt": ["Key", "Arn"]},
+                    }
+                }
+            ]
+        },
         "VersioningConfiguration": {"Status": "Enabled"},
         "ObjectLockEnabled": True,
-        "ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}}},
+        "ObjectLockConfiguration": {
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}},
+        },
         "LoggingConfiguration": {"DestinationBucketName": {"Ref": "AccessLogs"}},
         "LifecycleConfiguration": {"Rules": [{"Status": "Enabled", "ExpirationInDays": 365}]},
         **changes,
@@ -591,12 +843,23 @@ def archive(**changes: Any) -> Template:
     return template(
         **VPC,
         Key=ROTATING_KEY,
-        Group={"Type": "AWS::Logs::LogGroup", "Properties": {"KmsKeyId": {"Fn::GetAtt": ["Key", "Arn"]}, "RetentionInDays": 90}},
+        Group={
+            "Type": "AWS::Logs::LogGroup",
+            "Properties": {"KmsKeyId": {"Fn::GetAtt": ["Key", "Arn"]}, "RetentionInDays": 90},
+        },
         Hot=flow_log("ALL", LogGroupName={"Ref": "Group"}),
         Cold=flow_log("ALL", LogDestinationType="s3", LogDestination={"Fn::GetAtt": ["Archive", "Arn"]}),
         Archive={"Type": "AWS::S3::Bucket", "Properties": {k: v for k, v in bucket.items() if v is not None}},
-        AccessLogs={"Type": "AWS::S3::Bucket", "Properties": {"BucketEncryption": {"ServerSideEncryptionConfiguration": [
-            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Ref": "Key"}}}]}}},
+        AccessLogs={
+            "Type": "AWS::S3::Bucket",
+            "Properties": {
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": {"Ref": "Key"}}}
+                    ]
+                }
+            },
+        },
     )
 
 
@@ -610,25 +873,45 @@ def test_a_log_group_without_a_rotating_key_is_a_finding() -> None:
     document["Resources"]["Key"]["Properties"]["EnableKeyRotation"] = False
     found = findings(req_10_3.LOG_DESTINATIONS_ENCRYPTED, document)
     assert len(found) == 3  # the group and both buckets use that key
-    assert_finding("PCI.DSS.401-10.3.2-LogDestinationsEncrypted", "Group", found[:1], "not encrypted with a rotating key")
+    assert_finding(
+        "PCI.DSS.401-10.3.2-LogDestinationsEncrypted", "Group", found[:1], "not encrypted with a rotating key"
+    )
 
 
 def test_a_log_bucket_with_sse_s3_is_a_finding() -> None:
     document = archive()
     document["Resources"]["AccessLogs"]["Properties"]["BucketEncryption"] = {
-        "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
-    assert_finding("PCI.DSS.401-10.3.2-LogDestinationsEncrypted", "AccessLogs",
-                   findings(req_10_3.LOG_DESTINATIONS_ENCRYPTED, document), "uses AES256 encryption")
+        "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+    }
+    assert_finding(
+        "PCI.DSS.401-10.3.2-LogDestinationsEncrypted",
+        "AccessLogs",
+        findings(req_10_3.LOG_DESTINATIONS_ENCRYPTED, document),
+        "uses AES256 encryption",
+    )
 
 
 def test_query_and_firewall_log_buckets_are_log_destinations() -> None:
     document = template(
         Plain={"Type": "AWS::S3::Bucket", "Properties": {}},
-        Queries={"Type": "AWS::Route53Resolver::ResolverQueryLoggingConfig",
-                 "Properties": {"DestinationArn": {"Fn::GetAtt": ["Plain", "Arn"]}}},
-        FirewallLogs={"Type": "AWS::NetworkFirewall::LoggingConfiguration", "Properties": {"LoggingConfiguration": {
-            "LogDestinationConfigs": [{"LogType": "ALERT", "LogDestinationType": "S3",
-                                       "LogDestination": {"bucketName": {"Ref": "Alerts"}}}]}}},
+        Queries={
+            "Type": "AWS::Route53Resolver::ResolverQueryLoggingConfig",
+            "Properties": {"DestinationArn": {"Fn::GetAtt": ["Plain", "Arn"]}},
+        },
+        FirewallLogs={
+            "Type": "AWS::NetworkFirewall::LoggingConfiguration",
+            "Properties": {
+                "LoggingConfiguration": {
+                    "LogDestinationConfigs": [
+                        {
+                            "LogType": "ALERT",
+                            "LogDestinationType": "S3",
+                            "LogDestination": {"bucketName": {"Ref": "Alerts"}},
+                        }
+                    ]
+                }
+            },
+        },
         Alerts={"Type": "AWS::S3::Bucket", "Properties": {}},
     )
     found = findings(req_10_3.LOG_DESTINATIONS_ENCRYPTED, document)
@@ -649,14 +932,20 @@ def test_a_locked_versioned_logged_archive_complies() -> None:
     ],
 )
 def test_an_archive_without_lock_versioning_or_access_logs_is_a_finding(changes: dict[str, Any], words: str) -> None:
-    assert_finding("PCI.DSS.401-10.3.3-ArchiveImmutable", "Archive",
-                   findings(req_10_3.ARCHIVE_IMMUTABLE, archive(**changes)), words)
+    assert_finding(
+        "PCI.DSS.401-10.3.3-ArchiveImmutable",
+        "Archive",
+        findings(req_10_3.ARCHIVE_IMMUTABLE, archive(**changes)),
+        words,
+    )
 
 
 def test_ninety_days_hot_and_a_year_archived_comply() -> None:
     assert status(req_10_5.RETENTION, archive()) == "pass"
     assert status(req_10_5.RETENTION, template(**VPC)) == "not applicable"
-    document = archive(ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Years": 1}}})
+    document = archive(
+        ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Years": 1}}}
+    )
     del document["Resources"]["Group"]["Properties"]["RetentionInDays"]  # never expires
     assert status(req_10_5.RETENTION, document) == "pass"
 
@@ -664,8 +953,9 @@ def test_ninety_days_hot_and_a_year_archived_comply() -> None:
 def test_thirty_days_hot_is_a_finding() -> None:
     document = archive()
     document["Resources"]["Group"]["Properties"]["RetentionInDays"] = 30
-    assert_finding("PCI.DSS.401-10.5.1-Retention", "Group", findings(req_10_5.RETENTION, document),
-                   "keeps 30 days, under 90")
+    assert_finding(
+        "PCI.DSS.401-10.5.1-Retention", "Group", findings(req_10_5.RETENTION, document), "keeps 30 days, under 90"
+    )
 
 
 def test_without_an_archive_the_flow_log_group_keeps_the_year() -> None:
@@ -673,18 +963,33 @@ def test_without_an_archive_the_flow_log_group_keeps_the_year() -> None:
     for logical_id in ("Cold", "Archive", "AccessLogs"):
         del document["Resources"][logical_id]
     document["Resources"]["Group"]["Properties"]["RetentionInDays"] = 180
-    assert_finding("PCI.DSS.401-10.5.1-Retention", "Group", findings(req_10_5.RETENTION, document),
-                   "keeps 180 days, under 365 and no archive keeps the year")
+    assert_finding(
+        "PCI.DSS.401-10.5.1-Retention",
+        "Group",
+        findings(req_10_5.RETENTION, document),
+        "keeps 180 days, under 365 and no archive keeps the year",
+    )
 
 
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
-        ({"ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Days": 30}}}},
-         "locks objects 30 days, under 365"),
+        (
+            {"ObjectLockConfiguration": {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Days": 30}}}},
+            "locks objects 30 days, under 365",
+        ),
         ({"ObjectLockConfiguration": None}, "locks objects 0 days"),
-        ({"LifecycleConfiguration": {"Rules": [{"Status": "Enabled", "ExpirationInDays": 90},
-                                               {"Status": "Disabled", "ExpirationInDays": 1}]}}, "expires objects after 90 days"),
+        (
+            {
+                "LifecycleConfiguration": {
+                    "Rules": [
+                        {"Status": "Enabled", "ExpirationInDays": 90},
+                        {"Status": "Disabled", "ExpirationInDays": 1},
+                    ]
+                }
+            },
+            "expires objects after 90 days",
+        ),
     ],
 )
 def test_an_archive_kept_under_a_year_is_a_finding(changes: dict[str, Any], words: str) -> None:
@@ -699,5 +1004,9 @@ def test_a_trust_policy_with_a_wildcard_principal_has_no_service_to_scope() -> N
 def test_a_log_group_encrypted_with_a_key_outside_the_stack_is_a_finding() -> None:
     document = archive()
     document["Resources"]["Group"]["Properties"]["KmsKeyId"] = "arn:aws:kms:us-east-1:111111111111:key/abc"
-    assert_finding("PCI.DSS.401-10.3.2-LogDestinationsEncrypted", "Group",
-                   findings(req_10_3.LOG_DESTINATIONS_ENCRYPTED, document), "a rotating key of the stack")
+    assert_finding(
+        "PCI.DSS.401-10.3.2-LogDestinationsEncrypted",
+        "Group",
+        findings(req_10_3.LOG_DESTINATIONS_ENCRYPTED, document),
+        "a rotating key of the stack",
+    )

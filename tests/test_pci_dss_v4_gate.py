@@ -47,7 +47,10 @@ def test_the_prod_stack_passes_every_rule_with_only_its_reasoned_acknowledgement
     acknowledged = sorted((v["ruleName"], v["acknowledgedAt"].split("/", 1)[1]) for v in pack["suppressedViolations"])
     assert acknowledged == [
         ("PCI.DSS.401-10.3.2-LogDestinationsEncrypted", "FlowLogArchive/AccessLogBucket"),
-        ("PCI.DSS.401-7.2.5-ServiceRolesScopedToAccount", "Custom::VpcRestrictDefaultNetworkAclCustomResourceProvider/Role"),
+        (
+            "PCI.DSS.401-7.2.5-ServiceRolesScopedToAccount",
+            "Custom::VpcRestrictDefaultNetworkAclCustomResourceProvider/Role",
+        ),
         ("PCI.DSS.401-7.2.5-ServiceRolesScopedToAccount", "Custom::VpcRestrictDefaultSGCustomResourceProvider/Role"),
     ]
 
@@ -93,10 +96,14 @@ def test_the_plugin_reports_each_finding_with_its_resource_and_template(tmp_path
     assert report.success is False
     (violation,) = report.violations
     assert violation.rule_name == "PCI.DSS.401-3.7.4-KeyRotation"
-    assert violation.description.startswith("PCI.DSS.401-3.7.4-KeyRotation (PCI DSS v4.0.1 3.7.4; Security Hub KMS.4): Key:")
+    assert violation.description.startswith(
+        "PCI.DSS.401-3.7.4-KeyRotation (PCI DSS v4.0.1 3.7.4; Security Hub KMS.4): Key:"
+    )
     (resource,) = violation.violating_resources
     assert (resource.resource_logical_id, resource.template_path) == ("Key", str(path))
-    path.write_text(json.dumps({"Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": True}}}}))
+    path.write_text(
+        json.dumps({"Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": True}}}})
+    )
     assert PciDssV4Checks().validate(_Context([str(path)])).success is True
 
 

@@ -36,7 +36,13 @@ def patch_kms_key_policy() -> None:
     original_create = Key.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
     def create(
-        cls: type[Key], resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, /, **kwargs: Any
+        cls: type[Key],
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        /,
+        **kwargs: Any,
     ) -> Key:
         policy = as_json(cloudformation_json["Properties"].get("KeyPolicy"))
         cloudformation_json = _with_properties(cloudformation_json, KeyPolicy=policy)

@@ -79,7 +79,9 @@ def check_gateway_endpoint_policies(template: CfnTemplate) -> Verdict:
             )
         )
         if document is None:
-            violations.append(Violation(endpoint.logical_id, "gateway endpoint has no policy, so it allows full access"))
+            violations.append(
+                Violation(endpoint.logical_id, "gateway endpoint has no policy, so it allows full access")
+            )
         elif open_statements:
             violations.append(
                 Violation(endpoint.logical_id, f"statements {open_statements} allow every resource without a condition")

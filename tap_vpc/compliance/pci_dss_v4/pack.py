@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tap_vpc.compliance.pci_dss_v4 import egress, req_1_2, req_1_3, req_1_4, req_3_7, req_7_2, req_10_2, req_10_3
-from tap_vpc.compliance.pci_dss_v4 import req_10_5
+from tap_vpc.compliance.pci_dss_v4 import (
+    egress,
+    req_1_2,
+    req_1_3,
+    req_1_4,
+    req_3_7,
+    req_7_2,
+    req_10_2,
+    req_10_3,
+    req_10_5,
+)
 from tap_vpc.compliance.pci_dss_v4.template import CfnTemplate
 from tap_vpc.compliance.pci_dss_v4.verdicts import Rule, Verdict
 

@@ -17,9 +17,22 @@ from tap_vpc.compliance.pci_dss_v4.verdicts import Evidence, Rule, Verdict, Viol
 #: Fields a flow record needs for 10.2.2: origination and destination, ports, protocol, outcome, time.
 REQUIRED_FIELDS = ("srcaddr", "dstaddr", "srcport", "dstport", "protocol", "action", "start", "end")
 #: AWS's default record (version 2), used when a flow log sets no ``LogFormat``.
-DEFAULT_FORMAT_FIELDS = (
-    "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
-).split()
+DEFAULT_FORMAT_FIELDS = [
+    "version",
+    "account-id",
+    "interface-id",
+    "srcaddr",
+    "dstaddr",
+    "srcport",
+    "dstport",
+    "protocol",
+    "packets",
+    "bytes",
+    "start",
+    "end",
+    "action",
+    "log-status",
+]
 EGRESS_CONTROL = ("AWS::NetworkFirewall::Firewall", "AWS::Route53Resolver::FirewallRuleGroupAssociation")
 
 

@@ -1,5 +1,4 @@
-"""Requirements 10.3.2 / 10.3.3: audit logs are protected from modification and backed up to media
-that is difficult to alter.
+"""Requirements 10.3.2 / 10.3.3: audit logs are protected from change and backed up where they are hard to alter.
 
 - Every log destination (log groups, and the buckets that receive logs) is encrypted with a
   customer-managed KMS key that rotates (Security Hub S3.17 for buckets). S3 server access logs can
@@ -42,7 +41,9 @@ def check_log_destinations_encrypted(template: CfnTemplate) -> Verdict:
         key = _rotating_key(template, group.properties.get("KmsKeyId"))
         evidence.append(Evidence.of(group, KmsKeyId=key or group.properties.get("KmsKeyId")))
         if key is None:
-            violations.append(Violation(group.logical_id, "log group is not encrypted with a rotating key of the stack"))
+            violations.append(
+                Violation(group.logical_id, "log group is not encrypted with a rotating key of the stack")
+            )
     for bucket in buckets:
         algorithm, key_id = _bucket_encryption(bucket)
         key = _rotating_key(template, key_id) if algorithm in KMS_ALGORITHMS else None

@@ -59,8 +59,8 @@ def check_unused_network_acls(template: CfnTemplate) -> Verdict:
         return not_applicable("no network ACL of its own (subnets, if any, use the VPC's default ACL)")
     subnets: dict[str, list[str]] = {}
     for association in template.of_type("AWS::EC2::SubnetNetworkAclAssociation"):
-        acl = ref(association.properties.get("NetworkAclId"))
-        subnets.setdefault(acl or "", []).append(ref(association.properties.get("SubnetId")) or "?")
+        acl_id = ref(association.properties.get("NetworkAclId"))
+        subnets.setdefault(acl_id or "", []).append(ref(association.properties.get("SubnetId")) or "?")
     evidence, violations = [], []
     for acl in acls:
         associated = subnets.get(acl.logical_id, [])

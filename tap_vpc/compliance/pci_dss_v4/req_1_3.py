@@ -33,15 +33,15 @@ def check_default_network_acl(template: CfnTemplate) -> Verdict:
     vpcs = template.of_type("AWS::EC2::VPC")
     if not vpcs:
         return not_applicable("no VPC")
-    lockdowns = {}
+    lockdowns: dict[str, Resource] = {}
     for lockdown in template.of_type(DEFAULT_NETWORK_ACL_LOCKDOWN):
         target = get_att(lockdown.properties.get("DefaultNetworkAclId"))
         if target is not None and target[1] == "DefaultNetworkAcl":
             lockdowns[target[0]] = lockdown
     evidence, violations = [], []
     for vpc in vpcs:
-        lockdown = lockdowns.get(vpc.logical_id)
-        if lockdown is None:
+        found = lockdowns.get(vpc.logical_id)
+        if found is None:
             violations.append(
                 Violation(
                     vpc.logical_id,
@@ -50,9 +50,7 @@ def check_default_network_acl(template: CfnTemplate) -> Verdict:
                 )
             )
         else:
-            evidence.append(
-                Evidence.of(lockdown, DefaultNetworkAclId=f"Fn::GetAtt {vpc.logical_id}.DefaultNetworkAcl")
-            )
+            evidence.append(Evidence.of(lockdown, DefaultNetworkAclId=f"Fn::GetAtt {vpc.logical_id}.DefaultNetworkAcl"))
     for entry in template.of_type("AWS::EC2::NetworkAclEntry"):
         target = get_att(entry.properties.get("NetworkAclId"))
         if target is not None and target[1] == "DefaultNetworkAcl" and _allows(entry.properties):
@@ -163,11 +161,11 @@ def check_segmentation_matrix(template: CfnTemplate) -> Verdict:
     for result in results:
         for layer in result.broken_layers():
             decider = layer.deciders[0] if layer.deciders else vpc.logical_id
-            verb = "lets through" if layer.state == "open" else "blocks"
+            verb = "lets it through" if layer.state == "open" else "blocks it"
             violations.append(
                 Violation(
                     decider.split(" (", 1)[0],
-                    f"matrix rule '{result.rule.text}': the {layer.layer} layer {verb} it ({'; '.join(layer.deciders)})",
+                    f"matrix rule '{result.rule.text}': the {layer.layer} layer {verb}: {'; '.join(layer.deciders)}",
                 )
             )
     return verdict(evidence, violations)

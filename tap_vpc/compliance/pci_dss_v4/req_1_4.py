@@ -1,5 +1,4 @@
-"""Requirement 1.4.4 (Security Hub EC2.15): system components that store cardholder data are not
-directly accessible from untrusted networks.
+"""Requirement 1.4.4 (Security Hub EC2.15): components that store cardholder data are not reachable from the internet.
 
 The data tier has no route to an internet gateway or a NAT gateway (routes read through the
 reachability checker's template model), and no subnet assigns public IPv4 addresses on launch.
