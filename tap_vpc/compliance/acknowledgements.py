@@ -102,17 +102,15 @@ def annotate_default_sg_lockdown_provider(stack: Stack) -> None:
     """Record checkov skips (with reasons) in each lock-down Lambda's template metadata, and its CT.LAMBDA.PR.3.
 
     The lock-downs are aws-cdk-lib's default security group's and TAP VPC's default network ACL's
-    (when the stack has one). Also drops each Lambda's DependsOn on its role, which its Fn::GetAtt
-    already implies (cfn-lint W3005).
+    (``network.default_network_acl``); the stack always has both. Also drops each Lambda's DependsOn
+    on its role, which its Fn::GetAtt already implies (cfn-lint W3005).
     """
     lockdowns = (
         (LOCKDOWN_PROVIDER_ID, CHECKOV_LOCKDOWN_SKIPS, acknowledge_lockdown_outside_vpc),
         (ACL_LOCKDOWN_PROVIDER_ID, CHECKOV_ACL_LOCKDOWN_SKIPS, acknowledge_acl_lockdown_outside_vpc),
     )
     for provider_id, skips, acknowledge_outside_vpc in lockdowns:
-        provider = stack.node.try_find_child(provider_id)  # the L2 Vpc always locks the default SG down
-        if provider is None:
-            continue
+        provider = stack.node.find_child(provider_id)
         handler = provider.node.find_child("Handler")
         role = provider.node.find_child("Role")
         assert isinstance(handler, CfnResource)
