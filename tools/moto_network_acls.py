@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation.custom_model import CustomModel
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.vpcs import VPC
 
 from tools.moto_archive import Properties, ResourceHandler, register_models
+from tools.moto_models import emulate_custom_resource
 
 
 def _ec2(account: str, region: str) -> Any:
@@ -131,26 +131,9 @@ def patch_restrict_default_network_acl() -> None:
     ever. The handler (``tap_vpc/network/default_network_acl_handler``) deletes rules 100 and 101
     in both directions; so does this, through moto's backend.
     """
-    original_create = CustomModel.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
-    def create(
-        cls: type[CustomModel],
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        /,
-        **kwargs: Any,
-    ) -> CustomModel:
-        if kwargs.get("ResourceType") != "Custom::VpcRestrictDefaultNetworkAcl":
-            return original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)  # type: ignore[no-any-return]
-        backend = _ec2(account_id, region_name)
-        acl = backend.get_network_acl(cloudformation_json["Properties"]["DefaultNetworkAclId"])
-        acl.network_acl_entries = [
-            entry for entry in acl.network_acl_entries if int(entry.rule_number) not in ALLOW_ALL_RULES
-        ]
-        resource = CustomModel(region_name, "emulator", kwargs["LogicalId"], resource_name)  # type: ignore[abstract]
-        resource.set_data({})
-        return resource
+    def delete_allow_entries(properties: Properties, account: str, region: str) -> None:
+        acl = _ec2(account, region).get_network_acl(properties["DefaultNetworkAclId"])
+        acl.network_acl_entries = [e for e in acl.network_acl_entries if int(e.rule_number) not in ALLOW_ALL_RULES]
 
-    CustomModel.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
+    emulate_custom_resource("Custom::VpcRestrictDefaultNetworkAcl", delete_allow_entries)
