@@ -138,6 +138,9 @@ def acknowledge_lambda_trust_without_source_conditions(role: IConstruct) -> None
 def acknowledge_ci_policy_wildcards(policy: iam.ManagedPolicy, statements: list[iam.PolicyStatement]) -> None:
     """Acknowledge each wildcard of one CI policy (AwsSolutions-IAM5 is granular: one id per wildcard).
 
+    The PCI DSS v4.0.1 pack's 7.2.5 wildcard rule is acknowledged once, on the same policy, for the
+    same reason.
+
     Stack ARNs end in a random stack ID, bootstrap and TAP VPC resources are created with IDs
     that do not exist before the deploy, and some actions (ec2:Create*, kms:CreateKey,
     cloudformation:DescribeStackDriftDetectionStatus) take no resource ARN at all.
