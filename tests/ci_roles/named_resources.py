@@ -55,6 +55,7 @@ UNNAMED_TYPES = {
     "AWS::S3::BucketPolicy",
     "AWS::CDK::Metadata",
     "Custom::VpcRestrictDefaultSG",
+    "Custom::VpcRestrictDefaultNetworkAcl",
 }
 #: What CloudFormation appends to a name it generates: a dash and 13 random characters.
 GENERATED_SUFFIX = "-1A2B3C4D5E6F7"
