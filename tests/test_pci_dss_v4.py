@@ -845,11 +845,16 @@ def archive(**changes: Any) -> Template:
         Key=ROTATING_KEY,
         Group={
             "Type": "AWS::Logs::LogGroup",
+            "DeletionPolicy": "Retain",
             "Properties": {"KmsKeyId": {"Fn::GetAtt": ["Key", "Arn"]}, "RetentionInDays": 90},
         },
         Hot=flow_log("ALL", LogGroupName={"Ref": "Group"}),
         Cold=flow_log("ALL", LogDestinationType="s3", LogDestination={"Fn::GetAtt": ["Archive", "Arn"]}),
-        Archive={"Type": "AWS::S3::Bucket", "Properties": {k: v for k, v in bucket.items() if v is not None}},
+        Archive={
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Retain",
+            "Properties": {k: v for k, v in bucket.items() if v is not None},
+        },
         AccessLogs={
             "Type": "AWS::S3::Bucket",
             "Properties": {
@@ -1010,3 +1015,21 @@ def test_a_log_group_encrypted_with_a_key_outside_the_stack_is_a_finding() -> No
         findings(req_10_3.LOG_DESTINATIONS_ENCRYPTED, document),
         "a rotating key of the stack",
     )
+
+
+def test_a_disposable_environments_archive_is_shown_but_not_held_to_the_year() -> None:
+    # retainData off writes DeletionPolicy Delete: the archive goes with the stack (the settings
+    # edge asks 365 days only where data is retained).
+    document = archive(
+        ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Days": 7}}}
+    )
+    document["Resources"]["Archive"]["DeletionPolicy"] = "Delete"
+    verdict = req_10_5.RETENTION.check(CfnTemplate(document))
+    assert verdict.status == "pass"
+    (shown,) = [e.values for e in verdict.evidence if e.logical_id == "Archive"]
+    assert (shown["Object Lock default retention (days)"], shown["DeletionPolicy"]) == (7, "Delete")
+    for logical_id in ("Cold", "Archive", "AccessLogs"):
+        del document["Resources"][logical_id]
+    document["Resources"]["Group"]["DeletionPolicy"] = "Delete"
+    document["Resources"]["Group"]["Properties"]["RetentionInDays"] = 180
+    assert status(req_10_5.RETENTION, document) == "pass"

@@ -3,6 +3,11 @@
 Every log group keeps at least 90 days (no ``RetentionInDays`` means never expire), and the
 archive (every bucket a flow log delivers to) locks and keeps objects at least 365 days. A
 template whose flow logs have no archive keeps the whole year in their log groups.
+
+The year applies where the history is kept: to retained resources (a ``Retain`` deletion policy,
+what ``retainData`` writes). A disposable environment's archive goes with its stack, so its
+length is shown, not held to the year; the settings edge draws the same line
+(``archiveRetentionDays`` at least 365 when ``retainData``).
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ def check_retention(template: CfnTemplate) -> Verdict:
     evidence, violations = [], []
     for group in groups:
         days = group.properties.get("RetentionInDays")
-        needed = HISTORY_DAYS if not buckets and group.logical_id in flow_log_groups else HOT_DAYS
+        keeps_history = not buckets and group.logical_id in flow_log_groups and group.retained
+        needed = HISTORY_DAYS if keeps_history else HOT_DAYS
         evidence.append(Evidence.of(group, RetentionInDays=days if days is not None else "never expire"))
         if days is not None and int(str(days)) < needed:
             reason = "and no archive keeps the year" if needed == HISTORY_DAYS else "of the three months kept hot"
@@ -48,8 +54,17 @@ def check_retention(template: CfnTemplate) -> Verdict:
             if rule.get("Status", "Enabled") == "Enabled" and "ExpirationInDays" in rule
         ]
         evidence.append(
-            Evidence.of(bucket, **{"Object Lock default retention (days)": locked, "ExpirationInDays": expirations})
+            Evidence.of(
+                bucket,
+                **{
+                    "Object Lock default retention (days)": locked,
+                    "ExpirationInDays": expirations,
+                    "DeletionPolicy": bucket.deletion_policy,
+                },
+            )
         )
+        if not bucket.retained:
+            continue  # a disposable environment's archive: shown, not held to the year
         if locked < HISTORY_DAYS:
             violations.append(
                 Violation(bucket.logical_id, f"archive locks objects {locked} days, under {HISTORY_DAYS}")

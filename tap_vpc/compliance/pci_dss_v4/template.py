@@ -9,15 +9,27 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+#: Deletion policies that keep a resource, and so its data, when the stack or the resource goes.
+RETAINING_POLICIES = ("Retain", "RetainExceptOnCreate", "Snapshot")
+
 
 @dataclass(frozen=True)
 class Resource:
-    """One resource: its logical ID, type, properties and metadata (empty mappings when absent)."""
+    """One resource: its logical ID, type, properties and metadata (empty mappings when absent).
+
+    ``deletion_policy`` is the template's ``DeletionPolicy`` (CloudFormation's default, Delete, when absent).
+    """
 
     logical_id: str
     type: str
     properties: Mapping[str, Any]
     metadata: Mapping[str, Any]
+    deletion_policy: str = "Delete"
+
+    @property
+    def retained(self) -> bool:
+        """Whether deleting the stack keeps this resource (a Retain-like ``DeletionPolicy``)."""
+        return self.deletion_policy in RETAINING_POLICIES
 
 
 class CfnTemplate:
@@ -31,6 +43,7 @@ class CfnTemplate:
                 str(resource.get("Type", "")),
                 resource.get("Properties", {}) or {},
                 resource.get("Metadata", {}) or {},
+                str(resource.get("DeletionPolicy", "Delete")),
             )
             for logical_id, resource in template.get("Resources", {}).items()
         }
