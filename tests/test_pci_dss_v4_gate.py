@@ -26,6 +26,10 @@ from tools.project import cdk_json_context, config_for, synthesized
 Mutation = Callable[[TapVpcStack], None]
 
 
+def mutate_nothing(stack: TapVpcStack) -> None:
+    """The stack as its settings build it."""
+
+
 def pack_findings(tmp_path: Path, mutate: Mutation) -> tuple[int, list[str]]:
     """Synthesize prod after ``mutate`` through ``synth_app``; (exit code, the pack's unacknowledged findings)."""
 
@@ -198,3 +202,29 @@ def test_a_private_subnet_routed_around_the_firewall_fails_the_synth_with_1_3_2(
     # Egress control brings its other rules with it: open gateway endpoints and unlogged DNS queries.
     assert any(line.startswith("PCI.DSS.401-1.3.2-GatewayEndpointPolicies") for line in found)
     assert any(line.startswith("PCI.DSS.401-10.2.1-DnsQueryLogs") for line in found)
+
+
+def test_a_flow_log_of_rejected_traffic_with_a_short_record_fails_the_synth_with_10_2_1(tmp_path: Path) -> None:
+    # The settings allow both (flowLogTrafficType, flowLogFormat); the standard does not.
+    app = App(
+        outdir=str(tmp_path),
+        context={
+            **cdk_json_context(),
+            "environmentSuffix": "prod",
+            "flowLogTrafficType": "REJECT",
+            "flowLogFormat": "${version} ${srcaddr} ${dstaddr} ${action}",
+        },
+    )
+    assert synth_app(lambda app, config: mutate_nothing(add_tap_vpc_stack(app, config)), app) == 1
+    template = json.loads((tmp_path / "TapVpcStack-prod.template.json").read_text())
+    assert template["Resources"]["FlowLog31A0BD0F"]["Properties"]["TrafficType"] == "REJECT"  # the setting, passed on
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    (pack,) = [plugin for plugin in report["pluginReports"] if plugin["pluginName"] == "tap-vpc-pci-dss-v4"]
+    found = sorted(violation["description"] for violation in pack["violations"])
+    assert found == [
+        "PCI.DSS.401-10.2.1-FlowLogs (PCI DSS v4.0.1 10.2.1, 10.2.2): FlowLog31A0BD0F: "
+        "record format lacks srcport, dstport, protocol, start, end",
+        "PCI.DSS.401-10.2.1-FlowLogs (PCI DSS v4.0.1 10.2.1, 10.2.2): FlowLogArchiveFlowLogB5FAD573: "
+        "record format lacks srcport, dstport, protocol, start, end",
+        "PCI.DSS.401-10.2.1-FlowLogs (PCI DSS v4.0.1 10.2.1, 10.2.2): Vpc8378EB38: VPC has no flow log of ALL traffic",
+    ]
