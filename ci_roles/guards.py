@@ -12,7 +12,7 @@ from aws_cdk import aws_iam as iam
 from ci_roles.bootstrap import PARTITION
 from ci_roles.ci_names import CI_STACK_PREFIX, DEPLOY_ROLE, EXECUTION_POLICY, READ_ONLY_ROLE
 from ci_roles.trust import GITHUB_OIDC_URL
-from tap_vpc.permissions_boundary import PERMISSIONS_BOUNDARY_POLICY_NAME
+from tap_vpc.compliance.permissions_boundary import PERMISSIONS_BOUNDARY_POLICY_NAME
 
 #: Every IAM action that changes, passes or deletes a role, a policy or an OIDC provider (reads stay allowed).
 IAM_CHANGES = (

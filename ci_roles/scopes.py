@@ -15,8 +15,8 @@ from typing import Any
 
 from ci_roles.bootstrap import PARTITION, bootstrap_assets_arn, bootstrap_version_parameter_arn
 from ci_roles.product_names import ProductNames
+from tap_vpc.compliance.permissions_boundary import PERMISSIONS_BOUNDARY_POLICY_NAME
 from tap_vpc.flow_logs.kms_keys import KEY_OWNER_TAG
-from tap_vpc.permissions_boundary import PERMISSIONS_BOUNDARY_POLICY_NAME
 
 #: Stands for every resource type of a service (EC2 IDs do not exist before the deploy).
 ANY_TYPE = "*"

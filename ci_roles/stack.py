@@ -26,7 +26,7 @@ from ci_roles.policy_size import split_statements
 from ci_roles.product_names import ProductNames
 from ci_roles.trust import GITHUB_AUDIENCE, GITHUB_OIDC_URL, github_principal
 from tap_vpc.compliance import acknowledgements
-from tap_vpc.permissions_boundary import PERMISSIONS_BOUNDARY_POLICY_NAME
+from tap_vpc.compliance.permissions_boundary import PERMISSIONS_BOUNDARY_POLICY_NAME
 
 
 class TapVpcCiRolesStack(Stack):

@@ -11,6 +11,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from tap_vpc.compliance import acknowledgements
+from tap_vpc.compliance.permissions_boundary import apply_permissions_boundary
 from tap_vpc.egress.dns_firewall import DnsFirewall
 from tap_vpc.egress.domains import dns_firewall_domains, network_firewall_targets
 from tap_vpc.egress.firewall import EgressFirewall
@@ -23,10 +24,10 @@ from tap_vpc.flow_logs.flow_log import VpcFlowLog
 from tap_vpc.flow_logs.table import FlowLogTable
 from tap_vpc.flow_logs.workgroup import InvestigationWorkGroup
 from tap_vpc.network.data_security_group import build_data_security_group
+from tap_vpc.network.default_network_acl import restrict_default_network_acl
 from tap_vpc.network.https_security_group import build_https_security_group
 from tap_vpc.network.interface_endpoints import PrivateServiceEndpoints
 from tap_vpc.network.vpc import availability_zone_names, build_vpc, nat_elastic_ips, nat_gateways
-from tap_vpc.permissions_boundary import apply_permissions_boundary
 from tap_vpc.segmentation.access_scopes import NetworkAccessScopes, zone_resources
 from tap_vpc.segmentation.network_acls import TierNetworkAcls
 from tap_vpc.segmentation.reachability.check import segmentation_metadata
@@ -58,6 +59,7 @@ class TapVpcStack(Stack):
             Tags.of(self).add(key, value)
 
         self.vpc = build_vpc(self, config)
+        self.default_network_acl_lockdown = restrict_default_network_acl(self.vpc)
         self.https_security_group = build_https_security_group(self, self.vpc, config.https_ingress_cidrs)
         Tags.of(self.https_security_group).add("Name", f"{config.stack_name}-https")
         removal_policy = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY

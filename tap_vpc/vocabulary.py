@@ -15,6 +15,10 @@ from collections.abc import Iterable
 #: TCP port of every HTTPS rule: the public tier's ingress, the interface endpoints, the matrix.
 HTTPS = 443
 
+#: The CloudFormation type of the lock-down that empties a VPC's default network ACL: the network
+#: builds it, the PCI DSS pack looks for it.
+DEFAULT_NETWORK_ACL_LOCKDOWN = "Custom::VpcRestrictDefaultNetworkAcl"
+
 #: An environment suffix: lowercase letters, digits and '-', starting and ending with a letter or digit.
 SUFFIX_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 

@@ -658,3 +658,58 @@ def test_the_development_page_says_where_each_generated_section_lives() -> None:
         for name in names:
             (row,) = [row for row in rows if f"`{name}`" in row.split(" | ")[0]]
             assert f"[{path.name}](" in row, f"docs/development.md places {name!r} elsewhere than {path.name}"
+
+
+# --- the PCI DSS v4.0.1 evidence report ----------------------------------------------------
+
+
+def test_the_evidence_report_names_real_resources_of_the_prod_template(sections: dict[str, str]) -> None:
+    page = sections["pci-evidence"]
+    resources = synthesize(config_for(environmentSuffix="prod")).to_json()["Resources"]
+    named = re.findall(r"^\| `([A-Za-z0-9]+)` \| `(AWS::[A-Za-z0-9:]+|Custom::[A-Za-z0-9]+)` \|", page, re.MULTILINE)
+    assert len(named) > 50
+    for logical_id, resource_type in named:
+        assert resources[logical_id]["Type"] == resource_type, logical_id
+    # The proofs an assessor asks for first: the lock-down of the default ACL, key rotation, the archive's lock.
+    assert "| `VpcRestrictDefaultNetworkAclCustomResourceBD734E26` | `Custom::VpcRestrictDefaultNetworkAcl` |" in page
+    assert re.search(r"\| `FlowLogKey825502D8` \| `AWS::KMS::Key` \| EnableKeyRotation: `true`", page)
+    assert re.search(
+        r"\| `FlowLogArchiveBucketEDB91C57` \| `AWS::S3::Bucket` \|.*`\{\"Days\": 365, \"Mode\": \"COMPLIANCE\"\}`",
+        page,
+    )
+
+
+def test_the_evidence_report_gives_each_rule_its_control_id_and_verdict(sections: dict[str, str]) -> None:
+    page = sections["pci-evidence"]
+    summary = [line for line in page.splitlines() if line.startswith("| ") and "[`PCI.DSS.401-" in line]
+    assert len(summary) == 16
+    rows = {line.split("[`")[1].split("`]")[0]: line.split(" | ") for line in summary}
+    assert rows["PCI.DSS.401-1.3.1-DefaultNetworkAclClosed"][2] == "EC2.21"
+    assert rows["PCI.DSS.401-3.7.4-KeyRotation"][2] == "KMS.4"
+    assert rows["PCI.DSS.401-10.3.2-LogDestinationsEncrypted"][-1] == "pass (1 acknowledged) |"
+    assert rows["PCI.DSS.401-1.3.2-EgressThroughFirewall"][-1] == "not applicable |"
+    assert "**FAIL**" not in page
+    # Each rule's section, reachable from the summary's link.
+    for rule_id in rows:
+        assert f"\n### {rule_id}\n" in page
+    assert "`FlowLogArchiveAccessLogBucket31908095`: log bucket uses AES256 encryption" in page
+    assert "Reason: Destination of S3 server access logs" in page
+
+
+def test_the_evidence_report_says_who_covers_what_this_app_does_not(sections: dict[str, str]) -> None:
+    page = sections["pci-evidence"]
+    outside = page.split("## Not covered by this app", 1)[1]
+    for words in ("CloudTrail", "GuardDuty", "Inspector", "IAM users", "workload team", "account (security team)"):
+        assert words in outside, words
+
+
+def test_an_unacknowledged_finding_shows_as_a_failure() -> None:
+    from tools.docs.pci_evidence import evidence_page
+
+    keys = {"Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {}}}}
+    assert "| [`PCI.DSS.401-3.7.4-KeyRotation`](#pcidss401-374-keyrotation) | **FAIL** |" in evidence_page(
+        "x", keys, {}
+    )
+    acknowledged = evidence_page("x", keys, {("PCI.DSS.401-3.7.4-KeyRotation", "Key"): "a reason"})
+    assert "pass (1 acknowledged)" in acknowledged
+    assert "- `Key`: customer-managed key does not rotate (EnableKeyRotation). Reason: a reason" in acknowledged

@@ -198,12 +198,14 @@ def test_non_retained_environments_destroy_log_group_and_key() -> None:
 
 
 def test_custom_format_and_one_minute_interval() -> None:
-    log_format = "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action}"
-    config = TapVpcConfig(
-        flow_log_format=log_format, flow_log_max_aggregation_interval=60, flow_log_traffic_type="REJECT"
+    # A custom record keeps the fields PCI DSS 10.2.2 needs: the pack refuses one without them, and a
+    # flow log of REJECT traffic only (tests/test_pci_dss_v4_gate.py).
+    log_format = (
+        "${version} ${vpc-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${start} ${end} ${action}"
     )
+    config = TapVpcConfig(flow_log_format=log_format, flow_log_max_aggregation_interval=60)
     synthesize(config).has_resource_properties(
-        "AWS::EC2::FlowLog", {"LogFormat": log_format, "MaxAggregationInterval": 60, "TrafficType": "REJECT"}
+        "AWS::EC2::FlowLog", {"LogFormat": log_format, "MaxAggregationInterval": 60, "TrafficType": "ALL"}
     )
 
 

@@ -15,6 +15,7 @@ from tap_vpc.flow_logs.flow_log import VpcFlowLog
 from tap_vpc.settings.config import TapVpcConfig
 from tests.template_helpers import (
     att_at,
+    cdk_path,
     logical_id_at,
     ref_at,
     resource_at,
@@ -221,7 +222,11 @@ def test_non_retained_environments_delete_the_buckets_without_a_lambda() -> None
         assert bucket(resources, name)["DeletionPolicy"] == "Delete", name
     # No auto-delete custom resource: Object Lock would refuse it, and it would be a Lambda to govern.
     assert resources_of(resources, "Custom::S3AutoDeleteObjects") == {}
-    assert len(resources_of(resources, "AWS::Lambda::Function")) == 1  # the default-SG lock-down only
+    # The default security group's and the default network ACL's lock-downs, nothing for the buckets.
+    assert [cdk_path(r) for r in resources_of(resources, "AWS::Lambda::Function").values()] == [
+        "Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler",
+        "Custom::VpcRestrictDefaultNetworkAclCustomResourceProvider/Handler",
+    ]
 
 
 def test_archive_off_builds_one_flow_log_and_no_bucket() -> None:

@@ -83,12 +83,21 @@ def test_columns_are_the_record_format_in_order_with_athena_types(template_json:
 
 
 def test_adding_a_field_to_the_record_adds_its_column_in_the_same_synth() -> None:
-    record = "${version} ${srcaddr} ${dstaddr} ${action} ${ecs-cluster-name} ${sublocation-type}"
+    # The fields PCI DSS 10.2.2 needs (the pack refuses a record without them), then two more.
+    record = (
+        "${version} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${start} ${end} ${action}"
+        " ${ecs-cluster-name} ${sublocation-type}"
+    )
     template = synthesize(TapVpcConfig(environment_suffix="pr-11", flow_log_format=record)).to_json()
     assert columns_of(template) == [
         ("version", "int"),
         ("srcaddr", "string"),
         ("dstaddr", "string"),
+        ("srcport", "int"),
+        ("dstport", "int"),
+        ("protocol", "int"),
+        ("start", "bigint"),
+        ("end", "bigint"),
         ("action", "string"),
         ("ecs_cluster_name", "string"),
         ("sublocation_type", "string"),

@@ -475,6 +475,176 @@ def test_patched_moto_creates_the_acl_its_entry_and_association_and_updates_the_
     assert [entry["PortRange"] for entry in inbound] == [{"From": 6379, "To": 6379}]
 
 
+DEFAULT_ACL_ID = {
+    "Resources": {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.7.0.0/16"}},
+        "AclId": {
+            "Type": "AWS::SSM::Parameter",
+            "Properties": {
+                "Type": "String",
+                "Name": "/probe/default-acl",
+                "Value": {"Fn::GetAtt": ["Vpc", "DefaultNetworkAcl"]},
+            },
+        },
+    },
+    "Outputs": {"VpcId": {"Value": {"Ref": "Vpc"}}},
+}
+
+
+def default_acl(server: Emulator, vpc_id: str) -> dict[str, Any]:
+    (acl,) = client(server, "ec2").describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "default", "Values": ["true"]}]
+    )["NetworkAcls"]
+    return dict(acl)
+
+
+def test_plain_moto_cannot_resolve_a_vpcs_default_network_acl(plain: Emulator) -> None:
+    with pytest.raises((ClientError, ResponseParserError)):
+        deploy(plain, "default-acl-id", DEFAULT_ACL_ID)
+
+
+def test_patched_moto_resolves_the_default_network_acl(patched: Emulator) -> None:
+    vpc_id = deploy(patched, "default-acl-id", DEFAULT_ACL_ID)["VpcId"]
+    parameter = client(patched, "ssm").get_parameter(Name="/probe/default-acl")["Parameter"]["Value"]
+    assert parameter == default_acl(patched, vpc_id)["NetworkAclId"]
+
+
+def acl_lockdown(acl_id: object) -> dict[str, Any]:
+    return {
+        "Type": "Custom::VpcRestrictDefaultNetworkAcl",
+        "Properties": {
+            "ServiceToken": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:acl-lockdown",
+            "DefaultNetworkAclId": acl_id,
+        },
+    }
+
+
+def test_plain_moto_cannot_complete_the_default_acl_lockdown(plain: Emulator) -> None:
+    ec2 = client(plain, "ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.6.0.0/16")["Vpc"]["VpcId"]
+    template = {"Resources": {"Lockdown": acl_lockdown(default_acl(plain, vpc_id)["NetworkAclId"])}}
+    try:
+        deploy(plain, "acl-lockdown", template)
+    except (ClientError, ResponseParserError):
+        return
+    assert stack_status(plain, "acl-lockdown") != "CREATE_COMPLETE"
+
+
+def test_patched_moto_empties_the_default_acl_but_its_final_deny_entries(patched: Emulator) -> None:
+    template = {
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.6.0.0/16"}},
+            "Lockdown": acl_lockdown({"Fn::GetAtt": ["Vpc", "DefaultNetworkAcl"]}),
+        },
+        "Outputs": {"VpcId": {"Value": {"Ref": "Vpc"}}},
+    }
+    vpc_id = deploy(patched, "acl-lockdown", template)["VpcId"]
+    assert stack_status(patched, "acl-lockdown") == "CREATE_COMPLETE"
+    entries = default_acl(patched, vpc_id)["Entries"]
+    assert sorted((entry["RuleNumber"], entry["Egress"], entry["RuleAction"]) for entry in entries) == [
+        (32767, False, "deny"),
+        (32767, True, "deny"),
+    ]
+
+
+KEY_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Sid": "Root",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    ],
+}
+KEY_WITH_POLICY = {
+    "Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": KEY_POLICY, "EnableKeyRotation": True}}},
+    "Outputs": {"KeyId": {"Value": {"Ref": "Key"}}},
+}
+
+
+def test_plain_moto_cannot_describe_a_key_cloudformation_created(plain: Emulator) -> None:
+    key_id = deploy(plain, "key-policy", KEY_WITH_POLICY)["KeyId"]
+    with pytest.raises(ClientError, match=r"500|InternalFailure|InternalError"):
+        client(plain, "kms").describe_key(KeyId=key_id)
+
+
+def test_patched_moto_describes_the_key_and_returns_its_policy_as_json(patched: Emulator) -> None:
+    key_id = deploy(patched, "key-policy", KEY_WITH_POLICY)["KeyId"]
+    kms = client(patched, "kms")
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyId"] == key_id
+    assert json.loads(kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]) == KEY_POLICY
+    assert kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is True
+
+
+ENDPOINT_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}],
+}
+ROLE_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}],
+}
+POLICY_DOCUMENTS = {
+    "Resources": {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.5.0.0/16"}},
+        "Table": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
+        "S3": {
+            "Type": "AWS::EC2::VPCEndpoint",
+            "Properties": {
+                "VpcId": {"Ref": "Vpc"},
+                "ServiceName": "com.amazonaws.us-east-1.s3",
+                "VpcEndpointType": "Gateway",
+                "RouteTableIds": [{"Ref": "Table"}],
+                "PolicyDocument": ENDPOINT_POLICY,
+            },
+        },
+        "Role": {
+            "Type": "AWS::IAM::Role",
+            "Properties": {
+                "RoleName": "policy-probe",
+                "AssumeRolePolicyDocument": {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ]
+                },
+                "Policies": [{"PolicyName": "Inline", "PolicyDocument": ROLE_POLICY}],
+            },
+        },
+    },
+    "Outputs": {"EndpointId": {"Value": {"Ref": "S3"}}},
+}
+
+
+def policies_read_back(server: Emulator) -> tuple[str, Any]:
+    """(the endpoint's PolicyDocument as DescribeVpcEndpoints returns it, the role's inline policy as GetRolePolicy does)."""
+    endpoint_id = deploy(server, "policy-documents", POLICY_DOCUMENTS)["EndpointId"]
+    (endpoint,) = client(server, "ec2").describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"]
+    inline = client(server, "iam").get_role_policy(RoleName="policy-probe", PolicyName="Inline")["PolicyDocument"]
+    return endpoint["PolicyDocument"], inline
+
+
+def test_plain_moto_returns_endpoint_and_inline_role_policies_as_a_python_repr(plain: Emulator) -> None:
+    endpoint, inline = policies_read_back(plain)
+    assert endpoint == str(ENDPOINT_POLICY)
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(endpoint)
+    # boto3 decodes an IAM policy document it can parse; a repr stays an unreadable string.
+    assert inline != ROLE_POLICY
+
+
+def test_patched_moto_returns_them_as_json(patched: Emulator) -> None:
+    endpoint, inline = policies_read_back(patched)
+    assert json.loads(endpoint) == ENDPOINT_POLICY
+    assert inline == ROLE_POLICY
+
+
 #: Each patch and the tests that prove it still needed: plain moto fails (``plain``), the patched server works.
 #: A firewall with one subnet, its (stand-in) policy, and a route to its endpoint, as TapVpcStack writes them.
 FIREWALL_ROUTE: dict[str, Any] = {
@@ -620,6 +790,22 @@ PROOFS: dict[str, list[Callable[..., None]]] = {
     "egress-models": [
         test_plain_moto_cannot_resolve_a_route_to_a_firewall_endpoint,
         test_patched_moto_routes_to_the_firewall_endpoint_in_its_subnet,
+    ],
+    "vpc-default-network-acl": [
+        test_plain_moto_cannot_resolve_a_vpcs_default_network_acl,
+        test_patched_moto_resolves_the_default_network_acl,
+    ],
+    "restrict-default-network-acl": [
+        test_plain_moto_cannot_complete_the_default_acl_lockdown,
+        test_patched_moto_empties_the_default_acl_but_its_final_deny_entries,
+    ],
+    "kms-key-policy-json": [
+        test_plain_moto_cannot_describe_a_key_cloudformation_created,
+        test_patched_moto_describes_the_key_and_returns_its_policy_as_json,
+    ],
+    "policy-documents-json": [
+        test_plain_moto_returns_endpoint_and_inline_role_policies_as_a_python_repr,
+        test_patched_moto_returns_them_as_json,
     ],
 }
 

@@ -1,9 +1,11 @@
-"""moto 5.2.5 patch: network ACLs from CloudFormation.
+"""moto 5.2.5 patches: network ACLs from CloudFormation, and the default ACL's lock-down.
 
 moto's EC2 backend has network ACLs, but its CloudFormation skips ``AWS::EC2::NetworkAcl``,
 ``AWS::EC2::NetworkAclEntry`` and ``AWS::EC2::SubnetNetworkAclAssociation`` with a warning, so the
 tier ACLs would not exist on `make local`. These handlers create them through the backend, as
-CloudFormation does in AWS; ``tools.moto_server.PATCHES`` lists the patch.
+CloudFormation does in AWS. moto also has no ``Fn::GetAtt <VPC>.DefaultNetworkAcl``, and cannot run
+the Lambda behind ``Custom::VpcRestrictDefaultNetworkAcl``; the last two patches do what
+CloudFormation and that handler do. ``tools.moto_server.PATCHES`` lists the patches.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.vpcs import VPC
 
 from tools.moto_archive import Properties, ResourceHandler, register_models
+from tools.moto_models import emulate_custom_resource
 
 
 def _ec2(account: str, region: str) -> Any:
@@ -94,3 +98,42 @@ HANDLERS: tuple[ResourceHandler, ...] = (
 def patch_network_acl_models() -> None:
     """Add the network ACL types to moto's CloudFormation type map."""
     register_models(HANDLERS)
+
+
+def _default_acl_of(backend: Any, vpc_id: str) -> Any:
+    return next(acl for acl in backend.network_acls.values() if acl.default and acl.vpc_id == vpc_id)
+
+
+def patch_vpc_default_network_acl() -> None:
+    """AWS::EC2::VPC: answer ``Fn::GetAtt DefaultNetworkAcl`` with the VPC's default ACL, as CloudFormation does.
+
+    moto 5.2.5 answers only CidrBlock, CidrBlockAssociations, DefaultSecurityGroup and VpcId, and
+    fails the stack ("Bad Request") on any other attribute.
+    """
+    original = VPC.get_cfn_attribute
+
+    def get_cfn_attribute(self: VPC, attribute_name: str) -> Any:
+        if attribute_name == "DefaultNetworkAcl":
+            return _default_acl_of(self.ec2_backend, self.id).id
+        return original(self, attribute_name)
+
+    VPC.get_cfn_attribute = get_cfn_attribute  # type: ignore[method-assign]
+
+
+#: The entries AWS creates in a default ACL (rule 100, and 101 for IPv6), which the lock-down deletes.
+ALLOW_ALL_RULES = (100, 101)
+
+
+def patch_restrict_default_network_acl() -> None:
+    """Custom::VpcRestrictDefaultNetworkAcl: delete the default ACL's allow entries, as its handler does.
+
+    moto 5.2.5 runs a custom resource's Lambda only with Docker, and the stack otherwise waits for
+    ever. The handler (``tap_vpc/network/default_network_acl_handler``) deletes rules 100 and 101
+    in both directions; so does this, through moto's backend.
+    """
+
+    def delete_allow_entries(properties: Properties, account: str, region: str) -> None:
+        acl = _ec2(account, region).get_network_acl(properties["DefaultNetworkAclId"])
+        acl.network_acl_entries = [e for e in acl.network_acl_entries if int(e.rule_number) not in ALLOW_ALL_RULES]
+
+    emulate_custom_resource("Custom::VpcRestrictDefaultNetworkAcl", delete_allow_entries)

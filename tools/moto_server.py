@@ -14,7 +14,6 @@ from typing import Any
 
 import moto
 from moto.cloudformation import parsing
-from moto.cloudformation.custom_model import CustomModel
 from moto.ec2.models.subnets import Subnet
 from moto.iam import models as iam_models
 from moto.kms.models import Key
@@ -23,7 +22,13 @@ from moto.logs.models import LogGroup, logs_backends
 from tools.emulator_accounts import account_of
 from tools.moto_archive import patch_archive_models, patch_bucket_policy_conditions, patch_s3_bucket_properties
 from tools.moto_egress import patch_egress_models, patch_route_vpc_endpoint
-from tools.moto_network_acls import patch_network_acl_models
+from tools.moto_models import Properties, emulate_custom_resource, rewrite_properties
+from tools.moto_network_acls import (
+    patch_network_acl_models,
+    patch_restrict_default_network_acl,
+    patch_vpc_default_network_acl,
+)
+from tools.moto_policies import patch_kms_key_policy, patch_policy_documents
 
 MOTO_VERSION = "5.2.5"
 
@@ -133,23 +138,12 @@ def patch_kms_key_tags() -> None:
 
     moto 5.2.5 hands them to its tagger, which expects ``TagKey``/``TagValue``, and the stack fails.
     """
-    original_create = Key.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
-    def create(
-        cls: type[Key],
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        /,
-        **kwargs: Any,
-    ) -> Key:
-        properties = dict(cloudformation_json["Properties"])
-        properties["Tags"] = [{"TagKey": tag["Key"], "TagValue": tag["Value"]} for tag in properties.get("Tags", [])]
-        cloudformation_json = {**cloudformation_json, "Properties": properties}
-        return original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)  # type: ignore[no-any-return]
+    def tags_for_moto(properties: Properties) -> Properties:
+        tags = [{"TagKey": tag["Key"], "TagValue": tag["Value"]} for tag in properties.get("Tags", [])]
+        return {**properties, "Tags": tags}
 
-    Key.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
+    rewrite_properties(Key, tags_for_moto)
 
 
 def patch_restrict_default_security_group() -> None:
@@ -158,32 +152,18 @@ def patch_restrict_default_security_group() -> None:
     moto 5.2.5 runs a custom resource's Lambda only with Docker, and the stack otherwise waits for
     ever. The handler revokes every rule of the VPC's default security group; so does this.
     """
-    original_create = CustomModel.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
-    def create(
-        cls: type[CustomModel],
-        resource_name: str,
-        cloudformation_json: Any,
-        account_id: str,
-        region_name: str,
-        /,
-        **kwargs: Any,
-    ) -> CustomModel:
-        if kwargs.get("ResourceType") != "Custom::VpcRestrictDefaultSG":
-            return original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)  # type: ignore[no-any-return]
+    def revoke_all(properties: Properties, account_id: str, region_name: str) -> None:
         from moto.ec2.models import ec2_backends
 
-        group_id = cloudformation_json["Properties"]["DefaultSecurityGroupId"]
+        group_id = properties["DefaultSecurityGroupId"]
         group = ec2_backends[account_id][region_name].get_security_group_from_id(group_id)
         if group is None:
             raise ValueError(f"default security group {group_id} not found")
         group.ingress_rules.clear()
         group.egress_rules.clear()
-        resource = CustomModel(region_name, "emulator", kwargs["LogicalId"], resource_name)  # type: ignore[abstract]
-        resource.set_data({})
-        return resource
 
-    CustomModel.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
+    emulate_custom_resource("Custom::VpcRestrictDefaultSG", revoke_all)
 
 
 #: Every patch, with the reason it exists (moto ``MOTO_VERSION``).
@@ -226,6 +206,22 @@ PATCHES: dict[str, tuple[Callable[[], None], str]] = {
     "egress-models": (
         patch_egress_models,
         "no AWS::NetworkFirewall::* or AWS::Route53Resolver::*: the routes to the firewall endpoints cannot resolve",
+    ),
+    "vpc-default-network-acl": (
+        patch_vpc_default_network_acl,
+        "Fn::GetAtt <VPC>.DefaultNetworkAcl is not implemented and fails the stack",
+    ),
+    "restrict-default-network-acl": (
+        patch_restrict_default_network_acl,
+        "Custom::VpcRestrictDefaultNetworkAcl needs its Lambda run, which moto cannot without Docker",
+    ),
+    "kms-key-policy-json": (
+        patch_kms_key_policy,
+        "a CloudFormation key keeps its KeyPolicy as a dict, and DescribeKey answers 500",
+    ),
+    "policy-documents-json": (
+        patch_policy_documents,
+        "endpoint and inline role policies from CloudFormation come back as a Python repr, not JSON",
     ),
 }
 

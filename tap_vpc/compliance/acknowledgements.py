@@ -14,6 +14,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import IConstruct
 
+from tap_vpc.compliance.pci_dss_v4.plugin import acknowledgement_id
+from tap_vpc.compliance.pci_dss_v4.req_7_2 import NO_WILDCARD_ACTIONS, SERVICE_ROLES_SCOPED
+from tap_vpc.compliance.pci_dss_v4.req_10_3 import LOG_DESTINATIONS_ENCRYPTED
+
 #: Rule-id prefixes of the packs, as cdk-nag 3 reports them.
 PACK_PREFIXES = ("AwsSolutions", "NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
 
@@ -25,6 +29,16 @@ def acknowledge_lockdown_outside_vpc(handler: IConstruct) -> None:
         ["cdk-validator-cfnguard::lambda_inside_vpc_check"],
         "Control Tower CT.LAMBDA.PR.3, on aws-cdk-lib's default-SG lock-down handler only: "
         + CHECKOV_LOCKDOWN_SKIPS["CKV_AWS_117"],
+    )
+
+
+def acknowledge_acl_lockdown_outside_vpc(handler: IConstruct) -> None:
+    """CT.LAMBDA.PR.3 on the default network ACL's lock-down handler only, for the reason of its checkov skip."""
+    acknowledge(
+        handler,
+        ["cdk-validator-cfnguard::lambda_inside_vpc_check"],
+        "Control Tower CT.LAMBDA.PR.3, on the default network ACL's lock-down handler only: "
+        + CHECKOV_ACL_LOCKDOWN_SKIPS["CKV_AWS_117"],
     )
 
 
@@ -75,26 +89,59 @@ CHECKOV_LOCKDOWN_SKIPS = {
     "inside the VPC it configures would make it depend on the NAT gateways it runs before.",
 }
 LOCKDOWN_PROVIDER_ID = "Custom::VpcRestrictDefaultSGCustomResourceProvider"
+#: The same checks on the default network ACL's lock-down handler (``network.default_network_acl``).
+CHECKOV_ACL_LOCKDOWN_SKIPS = {
+    **CHECKOV_LOCKDOWN_SKIPS,
+    "CKV_AWS_115": "A one-shot custom-resource handler that runs only during deployments, like aws-cdk-lib's "
+    "default-SG one; a reserved concurrency limit adds nothing.",
+    "CKV_AWS_117": "The handler calls the EC2 API to remove the allow entries of the VPC's default network ACL; "
+    "putting it inside the VPC it configures would make it depend on the NAT gateways it runs before.",
+}
+ACL_LOCKDOWN_PROVIDER_ID = "Custom::VpcRestrictDefaultNetworkAclCustomResourceProvider"
 
 
 def annotate_default_sg_lockdown_provider(stack: Stack) -> None:
-    """Record checkov skips (with reasons) in the lock-down Lambda's template metadata, and its CT.LAMBDA.PR.3.
+    """Record checkov skips (with reasons) in each lock-down Lambda's template metadata, and its CT.LAMBDA.PR.3.
 
-    Also drops its DependsOn on the role, which its Fn::GetAtt already implies (cfn-lint W3005).
+    The lock-downs are aws-cdk-lib's default security group's and TAP VPC's default network ACL's
+    (``network.default_network_acl``); the stack always has both. Also drops each Lambda's DependsOn
+    on its role, which its Fn::GetAtt already implies (cfn-lint W3005).
     """
-    provider = stack.node.find_child(LOCKDOWN_PROVIDER_ID)  # the L2 Vpc always locks the default SG down
-    handler = provider.node.find_child("Handler")
-    role = provider.node.find_child("Role")
-    assert isinstance(handler, CfnResource)
-    assert isinstance(role, CfnResource)
-    handler.remove_resource_dependency(role)
-    acknowledge_lockdown_outside_vpc(handler)
-    skips = [{"id": check, "comment": reason} for check, reason in CHECKOV_LOCKDOWN_SKIPS.items()]
-    handler.add_metadata("checkov", {"skip": skips})
+    lockdowns = (
+        (LOCKDOWN_PROVIDER_ID, CHECKOV_LOCKDOWN_SKIPS, acknowledge_lockdown_outside_vpc),
+        (ACL_LOCKDOWN_PROVIDER_ID, CHECKOV_ACL_LOCKDOWN_SKIPS, acknowledge_acl_lockdown_outside_vpc),
+    )
+    for provider_id, skips, acknowledge_outside_vpc in lockdowns:
+        provider = stack.node.find_child(provider_id)
+        handler = provider.node.find_child("Handler")
+        role = provider.node.find_child("Role")
+        assert isinstance(handler, CfnResource)
+        assert isinstance(role, CfnResource)
+        handler.remove_resource_dependency(role)
+        acknowledge_outside_vpc(handler)
+        acknowledge_lambda_trust_without_source_conditions(role)
+        handler.add_metadata("checkov", {"skip": [{"id": check, "comment": reason} for check, reason in skips.items()]})
+
+
+LAMBDA_TRUST_REASON = (
+    "Execution role of a lock-down custom-resource handler, whose trust policy aws-cdk-lib's provider writes. "
+    "AWS documents aws:SourceArn and aws:SourceAccount for Lambda only in resource-based policies, where a function "
+    "is the target, not for Lambda assuming its execution role, and a condition Lambda does not supply would stop "
+    "the lock-down. Only lambda.amazonaws.com may assume it, and it may change nothing but the VPC's default "
+    "security group or network ACL."
+)
+
+
+def acknowledge_lambda_trust_without_source_conditions(role: IConstruct) -> None:
+    """PCI DSS 7.2.5 / 8.6.1 (confused-deputy conditions) on one lock-down handler's execution role."""
+    acknowledge(role, [acknowledgement_id(SERVICE_ROLES_SCOPED.rule_id)], LAMBDA_TRUST_REASON)
 
 
 def acknowledge_ci_policy_wildcards(policy: iam.ManagedPolicy, statements: list[iam.PolicyStatement]) -> None:
     """Acknowledge each wildcard of one CI policy (AwsSolutions-IAM5 is granular: one id per wildcard).
+
+    The PCI DSS v4.0.1 pack's 7.2.5 wildcard rule is acknowledged once, on the same policy, for the
+    same reason.
 
     Stack ARNs end in a random stack ID, bootstrap and TAP VPC resources are created with IDs
     that do not exist before the deploy, and some actions (ec2:Create*, kms:CreateKey,
@@ -106,7 +153,10 @@ def acknowledge_ci_policy_wildcards(policy: iam.ManagedPolicy, statements: list[
     ]
     acknowledge(
         policy,
-        [f"AwsSolutions-IAM5[{wildcard}]" for wildcard in dict.fromkeys(wildcards)],
+        [
+            *(f"AwsSolutions-IAM5[{wildcard}]" for wildcard in dict.fromkeys(wildcards)),
+            acknowledgement_id(NO_WILDCARD_ACTIONS.rule_id),
+        ],
         "CI and CloudFormation execution policy: stack ARNs end in a random stack ID, and EC2 and KMS "
         "create resources whose IDs do not exist before the deploy (ec2:Create* and kms:CreateKey accept no "
         "resource ARN); logs, IAM, Lambda, SSM and S3 are scoped to TAP VPC and CDK bootstrap names.",
@@ -152,6 +202,7 @@ def acknowledge_access_log_destination(bucket: s3.Bucket) -> None:
             f"{_CFN_GUARD}s3_bucket_default_encryption_kms_check",
             f"{_CFN_GUARD}s3_bucket_object_lock_enabled_check",
             f"{_CFN_GUARD}s3_bucket_logging_enabled_check",
+            acknowledgement_id(LOG_DESTINATIONS_ENCRYPTED.rule_id),
         ],
         "Destination of S3 server access logs: S3 delivers them only to buckets with SSE-S3 default "
         "encryption and no Object Lock default retention, and a destination that logged to itself "

@@ -1,4 +1,4 @@
-"""Compliance gates: the four cdk-nag packs and AWS Control Tower's proactive controls, on every synth.
+"""Compliance gates: the four cdk-nag packs, the PCI DSS v4.0.1 pack and Control Tower's controls, on every synth.
 
 This is the only module that imports cdk_nag and the cfn-guard validator.
 """
@@ -13,19 +13,20 @@ from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, 
 from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 
 from tap_vpc.compliance.control_tower_rules import inapplicable_rules, reported_types, resource_types
+from tap_vpc.compliance.pci_dss_v4.plugin import PciDssV4Checks
 
 
 def add_compliance_checks(app: App) -> None:
-    """Run five gates on every synth: the four cdk-nag packs, and AWS Control Tower's proactive controls.
+    """Run six gates on every synth: the four cdk-nag packs, TAP VPC's PCI DSS v4.0.1 pack, and Control Tower.
 
     Organisations enable the Control Tower controls as CloudFormation hooks, so a template that
     fails one fails at deploy in those accounts; cdklabs' cfn-guard validator runs the same rules,
     except those that report on no resource type the app holds (``control_tower_rules``). Call it
-    after every stack is built.
+    after every stack is built. The PCI DSS v4.0.1 pack (``pci_dss_v4``) reads each template once.
     """
     disabled = inapplicable_rules(resource_types(app))
     packs = [AwsSolutionsChecks(app), NIST80053R5Checks(app), HIPAASecurityChecks(app), PCIDSS321Checks(app)]
-    Validations.of(app).add_plugins(*packs)
+    Validations.of(app).add_plugins(*packs, PciDssV4Checks())
     if len(disabled) < len(reported_types()):
         # cfn-guard refuses a run without rules; an app no rule reports on has nothing to check.
         Validations.of(app).add_plugins(

@@ -87,6 +87,7 @@ UNNAMED_TYPES = {
     "AWS::Route53Resolver::FirewallRuleGroupAssociation",
     "AWS::Route53Resolver::ResolverQueryLoggingConfig",
     "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation",
+    "Custom::VpcRestrictDefaultNetworkAcl",
 }
 #: What CloudFormation appends to a name it generates: a dash and 13 random characters.
 GENERATED_SUFFIX = "-1A2B3C4D5E6F7"

@@ -107,7 +107,6 @@ def interface_endpoints(deployment: Deployment) -> list[dict[str, Any]]:
     return [e for e in endpoints if not e["ServiceName"].endswith(".sqs")]  # the consumer's
 
 
-@emulator_lacks("VPC endpoint PolicyDocument comes back as a Python repr of the dict, not JSON")
 def test_endpoint_policies_admit_this_accounts_principals_only(deployment: Deployment) -> None:
     for endpoint in interface_endpoints(deployment):
         statement = json.loads(endpoint["PolicyDocument"])["Statement"][0]

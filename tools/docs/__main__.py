@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tap_vpc.fleet.declarations import declared_environments
+from tap_vpc.settings.config import TapVpcConfig
 from tools.docs.acknowledgement_table import acknowledgements_markdown
 from tools.docs.archive_cost import archive_cost_markdown
 from tools.docs.cidr_plan_table import cidr_plan_markdown
@@ -19,6 +20,7 @@ from tools.docs.diagram import network_dot
 from tools.docs.documented_configs import DIAGRAM_PROFILE, profile_configs
 from tools.docs.export_table import HELPER_SETUP, consumer_snippet, export_table_markdown
 from tools.docs.fleet_table import fleet_markdown
+from tools.docs.pci_evidence import acknowledged_findings, evidence_page
 from tools.docs.render import render_svg
 from tools.docs.sections import fill_sections
 from tools.docs.segmentation_evidence import evidence_markdown
@@ -40,6 +42,7 @@ SECTION_FILES: dict[Path, tuple[str, ...]] = {
     DOCS / "compliance.md": ("acknowledgements",),
     DOCS / "cost.md": ("cost", "archive-cost"),
     DOCS / "exports.md": ("exports",),
+    DOCS / "pci-dss-v4-evidence.md": ("pci-evidence",),
 }
 
 
@@ -68,7 +71,14 @@ def generated_sections() -> dict[str, str]:
         "archive-cost": archive_cost_markdown(load_prices()),
         "segmentation": evidence_markdown(DIAGRAM_PROFILE, synthesize(diagram_profile.config).to_json()),
         "acknowledgements": acknowledgements_markdown(DIAGRAM_PROFILE, synthesized(diagram_profile.config)[0]),
+        "pci-evidence": pci_evidence(diagram_profile.config),
     }
+
+
+def pci_evidence(config: TapVpcConfig) -> str:
+    """The evidence page's body: the pack over ``config``'s template and the acknowledgements its synth applied."""
+    stack, template = synthesized(config)
+    return evidence_page(DIAGRAM_PROFILE, template.to_json(), acknowledged_findings(stack.node.root.outdir))  # type: ignore[attr-defined]
 
 
 def generated_text_files() -> dict[Path, str]:
