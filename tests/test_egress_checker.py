@@ -131,3 +131,31 @@ def test_an_ephemeral_environment_may_turn_egress_control_on_without_pinned_azs(
     assert "AvailabilityZoneId" not in subnet["Properties"]
     assert subnet["Properties"]["AvailabilityZone"] == {"Fn::Select": [0, {"Fn::GetAZs": ""}]}
     assert broken_rules(check_template(template)) == []
+
+
+def test_without_its_rule_groups_the_policy_default_drops_everything(prod: Mapping[str, Any]) -> None:
+    template = changed(prod)
+    for path in ("EgressFirewall/BaselineRules", "EgressFirewall/AllowedDomains"):
+        del template["Resources"][logical_id_at(template, path)]
+    assert verdict(template, "private -> internet : 443 : allow") is False
+    result = next(r for r in check_template(template) if r.rule.text == "private -> internet : 443 : allow")
+    route = next(layer for layer in result.layers if layer.layer == "route")
+    assert "default actions (aws:drop_established, aws:alert_established) drops what no rule names" in "; ".join(
+        route.deciders
+    )
+
+
+def test_a_tcp_rule_on_any_port_decides_every_tcp_flow(prod: Mapping[str, Any]) -> None:
+    template = changed(prod)
+    rules = baseline_rules(template)
+    drop_all = copy.deepcopy(rules[1])
+    drop_all["Header"]["DestinationPort"] = "ANY"
+    rules.insert(1, drop_all)
+    assert verdict(template, "private -> internet : 443 : allow") is False
+
+
+def test_the_firewall_layout_wants_an_ipv4_vpc() -> None:
+    from tap_vpc.network.layout import layout_firewall_subnets
+
+    with pytest.raises(ValueError, match="is not IPv4"):
+        layout_firewall_subnets("2001:db8::/56", 3)
