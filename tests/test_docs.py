@@ -687,7 +687,7 @@ def test_the_evidence_report_gives_each_rule_its_control_id_and_verdict(sections
     assert rows["PCI.DSS.401-1.3.1-DefaultNetworkAclClosed"][2] == "EC2.21"
     assert rows["PCI.DSS.401-3.7.4-KeyRotation"][2] == "KMS.4"
     assert rows["PCI.DSS.401-10.3.2-LogDestinationsEncrypted"][-1] == "pass (1 acknowledged) |"
-    assert rows["PCI.DSS.401-1.3.2-EgressThroughFirewall"][-1] == "not applicable |"
+    assert rows["PCI.DSS.401-1.3.2-EgressThroughFirewall"][-1] == "pass |"
     assert "**FAIL**" not in page
     # Each rule's section, reachable from the summary's link.
     for rule_id in rows:

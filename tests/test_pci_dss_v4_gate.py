@@ -14,11 +14,12 @@ from typing import Any
 
 import jsii
 from aws_cdk import App, CfnResource, IPolicyValidationContext, PolicyValidationStack
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_networkfirewall as networkfirewall
 
 from tap_vpc.compliance.pci_dss_v4.plugin import PLUGIN_NAME, PciDssV4Checks, acknowledgement_id
 from tap_vpc.entrypoint import synth_app
+from tap_vpc.network.vpc import nat_gateways
 from tap_vpc.settings.config import TapVpcConfig
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
 from tools.project import cdk_json_context, config_for, synthesized
@@ -134,32 +135,13 @@ def wildcard_on_the_flow_log_role(stack: TapVpcStack) -> None:
 
 
 def firewall_with_a_private_route_straight_to_nat(stack: TapVpcStack) -> None:
-    # A firewall in the template (egress control), but the private route tables still send
-    # 0.0.0.0/0 to their NAT gateway, around it.
-    policy = networkfirewall.CfnFirewallPolicy(
-        stack,
-        "EgressPolicy",
-        firewall_policy_name="egress",
-        firewall_policy=networkfirewall.CfnFirewallPolicy.FirewallPolicyProperty(
-            stateless_default_actions=["aws:forward_to_sfe"],
-            stateless_fragment_default_actions=["aws:forward_to_sfe"],
-            stateful_default_actions=["aws:drop_established"],
-            stateful_engine_options=networkfirewall.CfnFirewallPolicy.StatefulEngineOptionsProperty(
-                rule_order="STRICT_ORDER"
-            ),
-        ),
-    )
-    networkfirewall.CfnFirewall(
-        stack,
-        "EgressFirewall",
-        firewall_name="egress",
-        firewall_policy_arn=policy.attr_firewall_policy_arn,
-        vpc_id=stack.vpc.vpc_id,
-        subnet_mappings=[
-            networkfirewall.CfnFirewall.SubnetMappingProperty(subnet_id=subnet.subnet_id)
-            for subnet in stack.vpc.public_subnets
-        ],
-    )
+    # The prod stack's egress firewall stays, but each private route table sends 0.0.0.0/0 to its
+    # NAT gateway again, around it.
+    for private, nat in zip(stack.vpc.private_subnets, nat_gateways(stack.vpc), strict=True):
+        route = private.node.find_child("DefaultRoute")
+        assert isinstance(route, ec2.CfnRoute)
+        route.add_property_deletion_override("VpcEndpointId")
+        route.add_property_override("NatGatewayId", nat.ref)
 
 
 def test_removing_the_archives_object_lock_fails_the_synth_with_10_3(tmp_path: Path) -> None:
@@ -199,9 +181,9 @@ def test_a_private_subnet_routed_around_the_firewall_fails_the_synth_with_1_3_2(
         "VpcPrivateSubnet3DefaultRoute94B74F0D",
     ]
     assert all("sends 0.0.0.0/0 to NatGatewayId" in line and "around the firewall" in line for line in bypasses)
-    # Egress control brings its other rules with it: open gateway endpoints and unlogged DNS queries.
-    assert any(line.startswith("PCI.DSS.401-1.3.2-GatewayEndpointPolicies") for line in found)
-    assert any(line.startswith("PCI.DSS.401-10.2.1-DnsQueryLogs") for line in found)
+    # The stack's gateway endpoint policies and DNS query logging satisfy the other egress rules.
+    assert not any(line.startswith("PCI.DSS.401-1.3.2-GatewayEndpointPolicies") for line in found)
+    assert not any(line.startswith("PCI.DSS.401-10.2.1-DnsQueryLogs") for line in found)
 
 
 def test_a_flow_log_of_rejected_traffic_with_a_short_record_fails_the_synth_with_10_2_1(tmp_path: Path) -> None:

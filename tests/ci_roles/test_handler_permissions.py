@@ -26,7 +26,7 @@ from tools.project import config_for, synthesized
 ENVIRONMENTS = ("dev", "staging", "uat", "prod", "prod-dr")
 ROLES_STACK_OF = {"dev": "dev", "staging": "staging", "uat": "staging", "prod": "prod", "prod-dr": "prod"}
 #: Types with no registry schema: CDK's metadata (no handler) and custom resources (a Lambda invoke).
-NO_SCHEMA = {"AWS::CDK::Metadata", "Custom::VpcRestrictDefaultSG"}
+NO_SCHEMA = {"AWS::CDK::Metadata", "Custom::VpcRestrictDefaultSG", "Custom::VpcRestrictDefaultNetworkAcl"}
 
 
 def cfn_lint(*parts: str) -> Any:
@@ -177,8 +177,9 @@ def test_every_role_carries_the_boundary_and_every_key_the_owner_tag(environment
     account = {"dev": "111111111111", "staging": "333333333333", "uat": "333333333333"}.get(environment, "222222222222")
     boundary = f"arn:aws:iam::{account}:policy/TapVpcPermissionsBoundary"
     roles = of_type(template, "AWS::IAM::Role")
-    assert len(roles) == 2  # the flow-log delivery role and aws-cdk-lib's lock-down provider role
-    assert [role.get("PermissionsBoundary") for role in roles] == [boundary, boundary]
+    # The flow-log delivery role, aws-cdk-lib's default-SG lock-down role, and the default-ACL lock-down's.
+    assert len(roles) == 3
+    assert [role.get("PermissionsBoundary") for role in roles] == [boundary, boundary, boundary]
     keys = of_type(template, "AWS::KMS::Key")
     assert keys
     assert [{"Key": "TapVpcStack", "Value": f"TapVpcStack-{environment}"} in key["Tags"] for key in keys] == [
