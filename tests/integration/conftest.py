@@ -78,6 +78,16 @@ def data_route_tables(deployment: Deployment) -> list[str]:
     return [tables[lid] for lid in resources_matching(deployed, "Vpc/IsolatedSubnet*/RouteTable")]
 
 
+def firewall_route_tables(deployment: Deployment) -> list[str]:
+    """The firewall tier's route tables in AZ order, from the stack's resources (as ``data_route_tables``)."""
+    cloudformation = deployment.client("cloudformation")
+    tables = physical_ids(cloudformation, deployment.config.stack_name, "AWS::EC2::RouteTable")
+    body = cloudformation.get_template(StackName=deployment.config.stack_name)["TemplateBody"]
+    deployed = json.loads(body) if isinstance(body, str) else body
+    matching = resources_matching(deployed, "EgressFirewall/Subnet*/RouteTable")
+    return [tables[lid] for lid in sorted(matching, key=lambda lid: matching[lid]["Metadata"]["aws:cdk:path"])]
+
+
 def target_context(suffix: str) -> dict[str, str]:
     """The ``-c`` values the deployment was (or is) synthesized with."""
     return {**extra_context(), "environmentSuffix": suffix}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tap_vpc.exports.outputs import export_name, output_specs
-from tests.integration.conftest import Deployment, data_route_tables, emulator_lacks
+from tests.integration.conftest import Deployment, data_route_tables, emulator_lacks, firewall_route_tables
 from tools.project import synthesize
 
 pytestmark = pytest.mark.integration
@@ -93,8 +93,16 @@ def test_private_route_tables_use_the_nat_in_their_own_az(deployment: Deployment
     for n in range(1, config.az_count + 1):
         table = ec2.describe_route_tables(RouteTableIds=[outputs[f"PrivateRouteTable{n}Id"]])["RouteTables"][0]
         private_subnet = outputs[f"PrivateSubnet{n}Id"]
-        nat = nats[default_route(table)["NatGatewayId"]]
-        if config.nat_gateways == config.az_count:
+        route = default_route(table)
+        if "NatGatewayId" not in route:
+            # Egress control: the private route goes to a firewall endpoint, whose subnet goes on to NAT.
+            [endpoint] = ec2.describe_vpc_endpoints(VpcEndpointIds=[route["GatewayId"]])["VpcEndpoints"]
+            [firewall_subnet] = ec2.describe_subnets(SubnetIds=endpoint["SubnetIds"])["Subnets"]
+            az = config.firewall_subnet_cidrs.index(firewall_subnet["CidrBlock"])
+            firewall_table = firewall_route_tables(deployment)[az]
+            route = default_route(ec2.describe_route_tables(RouteTableIds=[firewall_table])["RouteTables"][0])
+        nat = nats[route["NatGatewayId"]]
+        if config.nat_gateways == config.az_count and config.egress_control != "shared":
             assert subnet_az[nat["SubnetId"]] == subnet_az[private_subnet]
 
 
