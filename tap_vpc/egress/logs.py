@@ -7,13 +7,11 @@ kept as long as the flow log (PCI DSS 10.5.1), and retained with the stack's dat
 
 from __future__ import annotations
 
-from aws_cdk import Aws, RemovalPolicy
-from aws_cdk import aws_iam as iam
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from tap_vpc.flow_logs.flow_log import LOGS_KEY_ACTIONS
-from tap_vpc.flow_logs.kms_keys import rotating_key
+from tap_vpc.flow_logs.kms_keys import allow_cloudwatch_logs, rotating_key
 
 
 class EgressLogs(Construct):
@@ -44,21 +42,7 @@ class EgressLogs(Construct):
             alias=key_alias,
             removal_policy=removal_policy,
         )
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowCloudWatchLogsForTheEgressLogGroups",
-                principals=[iam.ServicePrincipal(f"logs.{Aws.REGION}.amazonaws.com")],
-                actions=list(LOGS_KEY_ACTIONS),
-                resources=["*"],  # in a key policy, "*" means this key
-                conditions={
-                    "ArnEquals": {
-                        "kms:EncryptionContext:aws:logs:arn": [
-                            f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{name}" for name in names
-                        ]
-                    }
-                },
-            )
-        )
+        allow_cloudwatch_logs(self.key, "AllowCloudWatchLogsForTheEgressLogGroups", names)
         self.alert, self.flow, self.dns_queries = (
             logs.LogGroup(
                 self,

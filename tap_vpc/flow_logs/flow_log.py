@@ -15,7 +15,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from tap_vpc.flow_logs.kms_keys import rotating_key
+from tap_vpc.flow_logs.kms_keys import allow_cloudwatch_logs, rotating_key
 
 FLOW_LOGS_SERVICE = "vpc-flow-logs.amazonaws.com"
 
@@ -33,18 +33,6 @@ LOG_DELIVERY_ACTIONS = (
     "logs:DescribeLogStreams",
 )
 
-#: What AWS's ``kms:Encrypt*``-style statement for CloudWatch Logs expands to, spelled out.
-LOGS_KEY_ACTIONS = (
-    "kms:Encrypt",
-    "kms:Decrypt",
-    "kms:ReEncryptFrom",
-    "kms:ReEncryptTo",
-    "kms:GenerateDataKey",
-    "kms:GenerateDataKeyWithoutPlaintext",
-    "kms:GenerateDataKeyPair",
-    "kms:GenerateDataKeyPairWithoutPlaintext",
-    "kms:DescribeKey",
-)
 
 #: AWS::EC2::FlowLog ``DestinationOptions`` of the archive: Parquet, Hive-compatible S3 prefixes,
 #: one partition per hour (CloudFormation spells the keys in PascalCase; all three are required).
@@ -92,7 +80,6 @@ class VpcFlowLog(Construct):
 
         # The name is fixed up front so the key policy can scope CloudWatch Logs to this group
         # through the encryption context without a circular reference to the log group.
-        log_group_arn = f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{log_group_name}"
         self.key = rotating_key(
             self,
             "Key",
@@ -100,15 +87,7 @@ class VpcFlowLog(Construct):
             alias=key_alias,
             removal_policy=removal_policy,
         )
-        self.key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowCloudWatchLogsForThisLogGroup",
-                principals=[iam.ServicePrincipal(f"logs.{Aws.REGION}.amazonaws.com")],
-                actions=list(LOGS_KEY_ACTIONS),
-                resources=["*"],  # in a key policy, "*" means this key
-                conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
-            )
-        )
+        allow_cloudwatch_logs(self.key, "AllowCloudWatchLogsForThisLogGroup", [log_group_name])
         self.log_group = logs.LogGroup(
             self,
             "LogGroup",

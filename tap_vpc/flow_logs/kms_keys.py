@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack, Tags
+from collections.abc import Sequence
+
+from aws_cdk import Aws, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
@@ -12,6 +14,20 @@ from constructs import Construct
 #: account carry no such tag. KMS keys get no ``aws:cloudformation:*`` tags (their registry schema
 #: says ``cloudFormationSystemTags: false``), so the stack tags them itself.
 KEY_OWNER_TAG = "TapVpcStack"
+
+
+#: What AWS's ``kms:Encrypt*``-style statement for CloudWatch Logs expands to, spelled out.
+LOGS_KEY_ACTIONS = (
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:GenerateDataKeyPair",
+    "kms:GenerateDataKeyPairWithoutPlaintext",
+    "kms:DescribeKey",
+)
 
 
 def rotating_key(
@@ -38,3 +54,22 @@ def rotating_key(
         )
     )
     return key
+
+
+def allow_cloudwatch_logs(key: kms.Key, sid: str, log_group_names: Sequence[str]) -> None:
+    """Let CloudWatch Logs use ``key`` for the named log groups only (``kms:EncryptionContext:aws:logs:arn``).
+
+    AWS's documented statement (CloudWatch Logs User Guide, "Encrypt log data in CloudWatch Logs using
+    AWS KMS"); without it, creating an encrypted log group fails at deploy. The CDK LogGroup does not
+    add it.
+    """
+    arns = [f"arn:{Aws.PARTITION}:logs:{Aws.REGION}:{Aws.ACCOUNT_ID}:log-group:{name}" for name in log_group_names]
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            sid=sid,
+            principals=[iam.ServicePrincipal(f"logs.{Aws.REGION}.amazonaws.com")],
+            actions=list(LOGS_KEY_ACTIONS),
+            resources=["*"],  # in a key policy, "*" means this key
+            conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": arns[0] if len(arns) == 1 else arns}},
+        )
+    )
