@@ -11,15 +11,15 @@ drops the rest; DNS Firewall answers the allow-list and AWS's names and NXDOMAIN
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from moto.iam.access_control import IAMPolicy
 
 from tap_vpc.segmentation.reachability.check import broken_rules, check_template
 from tap_vpc.segmentation.reachability.egress import egress_findings
+from tests.ci_roles.roles_templates import permits
+from tests.iam_lint import resolve
 from tests.template_helpers import att_at, logical_id_at, ref_at, resource_at, resources_of, synthesized_with_paths
 from tools.project import config_for
 
@@ -223,37 +223,13 @@ def test_every_dns_query_of_the_vpc_is_logged(prod: Mapping[str, Any]) -> None:
     }
 
 
-def resolved(node: Any) -> Any:
-    """A policy fragment with the pseudo parameters of account 222222222222 in us-east-1 resolved."""
-    pseudo = {"AWS::AccountId": ACCOUNT, "AWS::Partition": "aws", "AWS::Region": "us-east-1"}
-    if isinstance(node, dict):
-        if set(node) == {"Ref"} and node["Ref"] in pseudo:
-            return pseudo[node["Ref"]]
-        if set(node) == {"Fn::Join"}:
-            separator, parts = node["Fn::Join"]
-            return separator.join(str(resolved(part)) for part in parts)
-        return {key: resolved(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [resolved(item) for item in node]
-    return node
-
-
 def endpoint_allows(template: Mapping[str, Any], path: str, action: str, resource: str, owner: str) -> bool:
-    """Moto's evaluator, statement by statement: these policies hold only Allow statements.
+    """Whether the endpoint's policy (account 222222222222, us-east-1) allows ``action`` on ``resource`` of ``owner``.
 
-    moto 5.2.5's ``IAMPolicy`` answers DENIED for an Allow statement whose condition does not match
-    (AWS: the statement does not apply), which would end the evaluation at the first statement;
-    so each statement is asked alone, and the policy allows when one of them permits.
+    The project's IAM evaluator (principalmapper, condition-aware) over the resolved document.
     """
-    document = resolved(props_at(template, path)["PolicyDocument"])
-    assert {statement["Effect"] for statement in document["Statement"]} == {"Allow"}
-    return any(
-        IAMPolicy(json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
-        .is_action_permitted(action, resource, incoming_condition_values={"aws:ResourceAccount": owner})
-        .name
-        == "PERMITTED"
-        for statement in document["Statement"]
-    )
+    document = resolve(props_at(template, path)["PolicyDocument"], template["Resources"], ACCOUNT, "us-east-1")
+    return permits(document["Statement"], action, resource, {"aws:ResourceAccount": owner})
 
 
 @pytest.mark.parametrize(
