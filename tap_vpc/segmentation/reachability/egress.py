@@ -40,11 +40,16 @@ def egress_findings(template: Mapping[str, Any]) -> list[EgressFinding]:
     model = read_template(template)
     if not model.firewalls:
         return []
-    return [*_bypasses(model), *_passing_defaults(model), *_missing_returns(model), *_one_way_paths(model)]
-
-
-def _bypasses(model: TemplateModel) -> list[EgressFinding]:
     checker = _Checker(model)
+    return [
+        *_bypasses(model, checker),
+        *_passing_defaults(model),
+        *_missing_returns(model, checker),
+        *_one_way_paths(model, checker),
+    ]
+
+
+def _bypasses(model: TemplateModel, checker: _Checker) -> list[EgressFinding]:
     tables = {subnet.route_table for subnet in model.subnets_of("private")}
     return [
         EgressFinding(
@@ -73,8 +78,7 @@ def _passing_defaults(model: TemplateModel) -> list[EgressFinding]:
     ]
 
 
-def _missing_returns(model: TemplateModel) -> list[EgressFinding]:
-    checker = _Checker(model)
+def _missing_returns(model: TemplateModel, checker: _Checker) -> list[EgressFinding]:
     findings = []
     for subnet in model.subnets_of("private"):
         for route in model.routes:
@@ -93,8 +97,7 @@ def _missing_returns(model: TemplateModel) -> list[EgressFinding]:
     return findings
 
 
-def _one_way_paths(model: TemplateModel) -> list[EgressFinding]:
-    checker = _Checker(model)
+def _one_way_paths(model: TemplateModel, checker: _Checker) -> list[EgressFinding]:
     findings = []
     for public in model.subnets_of("public"):
         for private in model.subnets_of("private"):
