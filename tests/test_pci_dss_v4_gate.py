@@ -20,8 +20,8 @@ from aws_cdk import aws_iam as iam
 from tap_vpc.compliance.pci_dss_v4.plugin import PLUGIN_NAME, PciDssV4Checks, acknowledgement_id
 from tap_vpc.entrypoint import synth_app
 from tap_vpc.network.vpc import nat_gateways
-from tap_vpc.settings.config import TapVpcConfig
 from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
+from tests.changed_synth import synth_environment_with
 from tools.project import cdk_json_context, config_for, synthesized
 
 Mutation = Callable[[TapVpcStack], None]
@@ -33,12 +33,7 @@ def mutate_nothing(stack: TapVpcStack) -> None:
 
 def pack_findings(tmp_path: Path, mutate: Mutation) -> tuple[int, list[str]]:
     """Synthesize prod after ``mutate`` through ``synth_app``; (exit code, the pack's unacknowledged findings)."""
-
-    def build(app: App, config: TapVpcConfig) -> None:
-        mutate(add_tap_vpc_stack(app, config))
-
-    app = App(outdir=str(tmp_path), context={**cdk_json_context(), "environmentSuffix": "prod"})
-    code = synth_app(build, app)
+    code, _ = synth_environment_with(tmp_path, "prod", mutate)
     report = json.loads((tmp_path / "validation-report.json").read_text())
     (pack,) = [plugin for plugin in report["pluginReports"] if plugin["pluginName"] == "tap-vpc-pci-dss-v4"]
     return code, [violation["description"] for violation in pack["violations"]]

@@ -11,27 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from aws_cdk import App
 from aws_cdk import aws_ec2 as ec2
 
-from tap_vpc.entrypoint import synth_app
 from tap_vpc.network.vpc import nat_gateways
-from tap_vpc.settings.config import TapVpcConfig
-from tap_vpc.tap_vpc_stack import TapVpcStack, add_tap_vpc_stack
+from tap_vpc.tap_vpc_stack import TapVpcStack
+from tests.changed_synth import synth_environment_with
 from tests.template_helpers import logical_id_in
-from tools.project import cdk_json_context
 
 
 def synth_dev_with(tmp_path: Path, change: Callable[[TapVpcStack], None]) -> tuple[int, TapVpcStack]:
     """Synthesize TapVpcStack-dev (cdk.json's profile) through synth_app after ``change``: exit code, stack."""
-    built: list[TapVpcStack] = []
-
-    def build(app: App, config: TapVpcConfig) -> None:
-        built.append(add_tap_vpc_stack(app, config))
-        change(built[0])
-
-    app = App(outdir=str(tmp_path), context={**cdk_json_context(), "environmentSuffix": "dev"})
-    return synth_app(build, app), built[0]
+    return synth_environment_with(tmp_path, "dev", change)
 
 
 def add_data_default_route(stack: TapVpcStack) -> None:
