@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from tools.bench import Case, cases, load_budgets, measure, verdict
+import pytest
+
+from tools.bench import Case, cases, load_budgets, measure, selected, verdict
+from tools.project import ToolError
 
 
 def test_measure_alternates_baseline_and_case_and_takes_medians() -> None:
@@ -37,11 +40,12 @@ def test_the_fleet_is_compared_with_one_environment_and_says_so() -> None:
 
 
 def test_the_budgets_are_the_issues(tmp_path: Path) -> None:
+    # Issue 22's goals: 2.0x, 1.6x, 1.5x (the fleet against one environment), 15x, 4x.
     assert load_budgets() == {
-        "synth, one environment (in-process)": 1.4,
-        "synth, one environment (cdk CLI)": 1.4,
-        "synth, the fleet of 5 (in-process)": 2.0,
-        "unit suite": 8.0,
+        "synth, one environment (in-process)": 2.0,
+        "synth, one environment (cdk CLI)": 1.6,
+        "synth, the fleet of 5 (in-process)": 1.5,
+        "unit suite": 15.0,
         "make local, warm, one environment": 4.0,
     }
     assert sorted(case.name for case in cases(tmp_path, 4599)) == sorted(load_budgets())
@@ -53,3 +57,15 @@ def test_the_fleet_case_divides_by_one_environment_and_the_unit_suite_runs_once(
     assert fleet.baseline == one.command
     assert by_name["unit suite"].rounds == 1
     assert by_name["make local, warm, one environment"].command[-4:] == ["--environments", "dev", "--port", "4599"]
+
+
+def test_only_picks_cases_by_part_of_their_name_and_refuses_a_name_that_matches_none(tmp_path: Path) -> None:
+    every = cases(tmp_path, 4599)
+    assert [case.name for case in selected(every, ["synth"])] == [
+        "synth, one environment (in-process)",
+        "synth, one environment (cdk CLI)",
+        "synth, the fleet of 5 (in-process)",
+    ]
+    assert selected(every, []) == every
+    with pytest.raises(ToolError, match="no case matches nothing-like-it; the cases: synth, one environment"):
+        selected(every, ["nothing-like-it"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -81,4 +82,23 @@ def test_a_finding_left_in_the_report_fails_the_synth(
     assert capsys.readouterr().err == (
         "TAP VPC compliance error: cdk-validator-cfnguard: cloudwatch_log_group_retention_period_check "
         f"(see above); report: {outdir}/validation-report.json\n"
+    )
+
+
+def test_the_assembly_records_no_stack_traces(outdir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Under jsii a trace holds no Python frame; without them the metadata is a third smaller, templates alike.
+    assert synth_app(empty_stack, app_in(outdir)) == 0
+    recorded = json.loads((outdir / "Probe-dev.metadata.json").read_text())
+    entries = [entry for entries in recorded.values() for entry in entries]
+    assert entries
+    assert [entry for entry in entries if entry["type"] == "aws:cdk:creationStack" or "trace" in entry] == []
+    # A plain App records them: the setting is what takes them out.
+    plain = tmp_path_factory.mktemp("plain")
+    app = App(outdir=str(plain), context=cdk_json_context())
+    empty_stack(app, TapVpcConfig())
+    app.synth()
+    plain_entries = [e for es in json.loads((plain / "Probe-dev.metadata.json").read_text()).values() for e in es]
+    assert [entry for entry in plain_entries if entry["type"] == "aws:cdk:creationStack"]
+    assert json.loads((plain / "Probe-dev.template.json").read_text()) == json.loads(
+        (outdir / "Probe-dev.template.json").read_text()
     )

@@ -205,18 +205,34 @@ def load_budgets(path: Path = BUDGETS_FILE) -> dict[str, float]:
     return budgets
 
 
+def selected(all_cases: Sequence[Case], only: Sequence[str]) -> list[Case]:
+    """The cases whose name contains one of ``only`` (all of them when it is empty); none is a ``ToolError``."""
+    chosen = [case for case in all_cases if not only or any(part in case.name for part in only)]
+    if not chosen:
+        raise ToolError(f"no case matches {', '.join(only)}; the cases: {'; '.join(c.name for c in all_cases)}")
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Command-line entry: ``python -m tools.bench [--rounds N]``."""
+    """Command-line entry: ``python -m tools.bench [--rounds N] [--only TEXT ...]``.
+
+    ``--only`` runs the cases whose name contains TEXT (repeatable), for example ``--only synth``;
+    the emulator starts only when the warm ``make local`` case is among them. ``make bench`` runs all.
+    """
     parser = argparse.ArgumentParser(description="TAP VPC against a bare CDK app, as ratios.")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT")
     args = parser.parse_args(argv)
     budgets = load_budgets()
     env = cdk_environment({})
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, rounds {args.rounds}", flush=True)
     failures = 0
     port = free_port()
-    with tempfile.TemporaryDirectory() as scratch, bench_emulator(port, env):
-        for case in cases(Path(scratch), port):
+    with tempfile.TemporaryDirectory() as scratch, contextlib.ExitStack() as stack:
+        chosen = selected(cases(Path(scratch), port), args.only)
+        if any(case.command == local_up(port) for case in chosen):
+            stack.enter_context(bench_emulator(port, env))
+        for case in chosen:
             rounds = case.rounds or args.rounds
             seconds, baseline = measure(case, rounds, lambda command: timed(command, env))
             within, line = verdict(case.name, seconds, baseline, budgets[case.name], case.baseline_name)

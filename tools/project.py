@@ -77,10 +77,11 @@ def synthesized(config: TapVpcConfig) -> tuple[TapVpcStack, Template]:
     from aws_cdk.assertions import Template
 
     from tap_vpc.compliance.gates import add_compliance_checks, unacknowledged_findings
+    from tap_vpc.entrypoint import without_stack_traces
     from tap_vpc.tap_vpc_stack import add_tap_vpc_stack
 
     # cdk.json's context (feature flags among it), as the CLI passes it: the same template as `cdk synth`.
-    app = App(context=cdk_json_context())
+    app = without_stack_traces(App(context=cdk_json_context()))
     stack = add_tap_vpc_stack(app, config)
     add_compliance_checks(app)
     template = Template.from_stack(stack)
