@@ -14,12 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import parliament
 import pytest
 from aws_cdk import App, Environment
 from aws_cdk.assertions import Template
+from parliament import statement
 
 from ci_roles.stack import TapVpcCiRolesStack
-from tests.iam_lint import acknowledged, lint_template, unacknowledged, unneeded
+from tests.iam_lint import SCAN_ACTIONS, SCAN_PRIVILEGES, acknowledged, lint_template, unacknowledged, unneeded
 from tools.project import config_for, synthesized
 
 ENVIRONMENTS = ("dev", "staging", "uat", "prod", "prod-dr")
@@ -122,3 +124,36 @@ def test_an_escalation_is_reported_when_not_acknowledged() -> None:
     }
     problems = unacknowledged(lint_template(template, "222222222222", "us-east-1"), {})
     assert "Policy PolicyDocument: PRIVILEGE_ESCALATION PassExistingRoleToNewLambdaThenInvoke" in problems
+
+
+@pytest.mark.parametrize(
+    "action",
+    ["s3:GetObject", "S3:getobject", "kms:*", "ec2:Describe*", "iam:?etRole", "*", "iam:NoSuchAction", "nosuch:Get"],
+)
+def test_the_lookups_answer_as_parliaments_own_scan(action: str) -> None:
+    # tests.iam_lint indexes parliament's IAM database; exact names, patterns and unknown names alike.
+    def answer(expand: Any) -> Any:
+        try:
+            return sorted((entry["service"], entry["action"]) for entry in expand(action))
+        except Exception as error:  # the exception is the answer compared
+            return type(error).__name__, str(error)
+
+    assert answer(parliament.expand_action) == answer(SCAN_ACTIONS.__wrapped__)
+    if action == "s3:GetObject":
+        assert answer(parliament.expand_action) == [("s3", "GetObject")]
+    if action == "iam:NoSuchAction":
+        assert answer(parliament.expand_action) == ("UnknownActionException", "Unknown action iam:NoSuchAction")
+
+
+@pytest.mark.parametrize(("service", "action"), [("s3", "GetObject"), ("kms", "Decrypt"), ("s3", "getobject")])
+def test_the_privilege_lookup_answers_as_parliaments_own_scan(service: str, action: str) -> None:
+    def answer(lookup: Any) -> Any:
+        try:
+            found = lookup(service, action)
+        except Exception as error:  # the exception is the answer compared
+            return type(error).__name__, str(error)
+        return found["privilege"], found["access_level"], len(found["service_resources"])
+
+    assert answer(statement.get_privilege_info) == answer(SCAN_PRIVILEGES)
+    if action == "getobject":  # the scan compares names exactly
+        assert answer(statement.get_privilege_info) == ("UnknownActionException", "Unknown action s3:getobject")
