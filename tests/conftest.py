@@ -1,15 +1,31 @@
-"""Shared fixtures: each configuration is synthesized once per session and shared."""
+"""Shared fixtures, and how two pytest-xdist workers share the suite without synthesizing a configuration twice.
+
+Each configuration is synthesized once per process (``tools.project.synthesized``). pytest-xdist
+runs the suite on two workers (``-n 2 --dist loadgroup`` in pyproject.toml): every test module that
+synthesizes in-process (``SYNTHESIZING``), and every test that takes a synthesized fixture, joins
+the xdist group ``full-synths``, which ``GroupScheduling`` sends to one worker as one unit, first.
+The integration suite is one group too (it deploys once per session). The other worker runs the
+rest: the subprocess, static-check and emulator-tool tests. A session fails when two workers
+synthesized the same configuration, so a test that synthesizes outside the group is found.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aws_cdk.assertions import Template
+from xdist.scheduler import LoadScopeScheduling
 
 from tap_vpc.settings.config import TapVpcConfig
-from tools.project import synthesize
+from tools.project import synthesize, synthesized_configs
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +54,98 @@ def template_with_paths(default_config: TapVpcConfig) -> Mapping[str, Any]:
     return synthesized_with_paths(default_config)
 
 
+#: The xdist group of every test that synthesizes a TapVpcStack or a CI roles stack in-process.
+FULL_SYNTHS_GROUP = "full-synths"
+#: The xdist group of the integration suite, and where it lives.
+INTEGRATION_GROUP = "integration"
+INTEGRATION_DIR = Path(__file__).resolve().parent / "integration"
+#: The functions that synthesize in-process, by module: a test module holding one joins the group.
+SYNTHESIZING = {
+    "tools.project": ("synthesized", "synthesize"),
+    "tests.template_helpers": ("synthesized_with_paths",),
+    "tests.changed_synth": ("synth_environment_with",),
+    "tap_vpc.entrypoint": ("synth_app",),
+    "tests.ci_roles.synth": ("synth_ci_roles",),
+}
+#: Session fixtures that hold a synthesis (this file's, and tests/ci_roles/conftest.py's).
+SYNTHESIZED_FIXTURES = frozenset(
+    {"template", "template_json", "template_with_paths", "default_config", "roles_template", "direct_template"}
+)
+#: Where the xdist controller tells its workers to write their tests' groups (a folder).
+GROUPS_ENV = "TAP_VPC_XDIST_GROUPS"
+
+
+@functools.cache
+def _synthesizing_functions() -> tuple[object, ...]:
+    import importlib
+
+    return tuple(
+        getattr(importlib.import_module(module), name) for module, names in SYNTHESIZING.items() for name in names
+    )
+
+
+def _synthesizes(module: object) -> bool:
+    """Whether a test module holds one of the ``SYNTHESIZING`` functions (it imported it)."""
+    held = vars(module).values()
+    return any(value is function for value in held for function in _synthesizing_functions())
+
+
+def group_of(item: pytest.Item) -> str | None:
+    """The xdist group ``item`` must run in, or None when any worker may run it."""
+    if INTEGRATION_DIR in item.path.parents:
+        return INTEGRATION_GROUP
+    module = getattr(item, "module", None)
+    if SYNTHESIZED_FIXTURES & set(getattr(item, "fixturenames", ())) or (module is not None and _synthesizes(module)):
+        return FULL_SYNTHS_GROUP
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the xdist controller: a folder where each worker writes which of its tests belong to a group."""
+    if not hasattr(config, "workerinput") and config.getvalue("dist") == "loadgroup":
+        os.environ[GROUPS_ENV] = tempfile.mkdtemp(prefix="tap-vpc-xdist-groups-")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test's group (``xdist_group``) and, in an xdist worker, hand the groups to the scheduler.
+
+    pytest-xdist 3.8.0's own loadgroup writes the group into ``item._nodeid``, which pytest 9 no
+    longer reads; ``GroupScheduling`` reads the groups from the file each worker writes here instead.
+    """
+    groups = {}
+    for item in items:
+        group = group_of(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+            groups[item.nodeid] = group
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and GROUPS_ENV in os.environ:
+        (Path(os.environ[GROUPS_ENV]) / f"{workerinput['workerid']}.json").write_text(json.dumps(groups))
+
+
+class GroupScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist ships no type information
+    """xdist's load scheduling with one unit per group (the rest one test each), the largest unit first."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return self._groups().get(nodeid, nodeid)
+
+    @functools.cache  # noqa: B019 (one scheduler per session; the groups are final once collection is)
+    def _groups(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for written in sorted(Path(os.environ[GROUPS_ENV]).glob("*.json")):
+            found.update(json.loads(written.read_text()))
+        return found
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: without xdist (-p no:xdist) it is not called
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> GroupScheduling | None:
+    """``--dist loadgroup``: schedule by ``GroupScheduling`` (the largest group starts first)."""
+    return GroupScheduling(config, log) if config.getvalue("dist") == "loadgroup" else None
+
+
 _SKIPPED_INTEGRATION: list[str] = []
+#: The stack names each xdist worker synthesized (``pytest_testnodedown``), or this process's: one list each.
+_SYNTHESIZED_BY: list[list[str]] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -47,8 +154,52 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _SKIPPED_INTEGRATION.append(report.nodeid)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Collect what an xdist worker synthesized and skipped: its ``pytest_sessionfinish`` put it in ``workeroutput``."""
+    output = getattr(node, "workeroutput", {})
+    _SYNTHESIZED_BY.append(list(output.get("synthesized", ())))
+    _SKIPPED_INTEGRATION.extend(output.get("skipped_integration", ()))
+
+
+#: Configurations the integration suite synthesized: what it deployed, checked against the live stacks.
+_INTEGRATION_SYNTHS: set[TapVpcConfig] = set()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Any:
+    """Note what an integration test synthesizes: it reads what it deployed, not a unit test's synth."""
+    before = len(synthesized_configs())
+    try:
+        return (yield)
+    finally:
+        if INTEGRATION_DIR in item.path.parents:
+            _INTEGRATION_SYNTHS.update(synthesized_configs()[before:])
+
+
+def _unit_synths() -> list[str]:
+    return [repr(config) for config in synthesized_configs() if config not in _INTEGRATION_SYNTHS]
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """A run where integration tests skip is a failed run."""
+    """A run where integration tests skip, or where two workers synthesized one configuration, fails.
+
+    An xdist worker only hands what it saw to the controller, which decides once every worker is down.
+    """
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["synthesized"] = _unit_synths()
+        workeroutput["skipped_integration"] = list(_SKIPPED_INTEGRATION)
+        return
+    _SYNTHESIZED_BY.append(_unit_synths())
+    if GROUPS_ENV in os.environ:
+        shutil.rmtree(os.environ.pop(GROUPS_ENV), ignore_errors=True)
+    built = [config for configs in _SYNTHESIZED_BY for config in configs]
+    twice = sorted({config for config in built if built.count(config) > 1})
     if _SKIPPED_INTEGRATION:
         print(f"\nintegration tests skipped, which counts as a failure: {_SKIPPED_INTEGRATION}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if twice:
+        print(f"\nconfigurations synthesized by two workers (a test outside the {FULL_SYNTHS_GROUP!r} group?):")
+        print("\n".join(twice))
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -54,7 +54,7 @@ def _indexed_lookups() -> tuple[Any, Any]:
 
     def get_privilege_info(service: str, action: str) -> dict[str, Any]:
         if (service, action) not in privileges:
-            return scan_privileges(service, action)  # raises UnknownActionException, as before
+            return dict(scan_privileges(service, action))  # raises UnknownActionException, as before
         service_info, privilege_info = privileges[service, action]
         privilege_info["service_resources"] = service_info["resources"]
         privilege_info["service_conditions"] = service_info["conditions"]
@@ -71,7 +71,7 @@ def _indexed_lookups() -> tuple[Any, Any]:
         return list(known[raise_exceptions])
 
     for module in (parliament, policy, statement, sensitive_access):
-        module.expand_action = expand_action  # type: ignore[attr-defined]
+        module.expand_action = expand_action
     statement.get_privilege_info = get_privilege_info
     policy.Policy.get_allowed_actions = get_allowed_actions
     return scan_actions, scan_privileges

@@ -66,12 +66,22 @@ def config_for(**context: Any) -> TapVpcConfig:
     return load_config({**cdk_json_context(), **context})
 
 
+#: Every configuration ``synthesized`` built in this process, in order (``synthesized_configs``).
+_SYNTHESIZED: list[TapVpcConfig] = []
+
+
+def synthesized_configs() -> list[TapVpcConfig]:
+    """The configurations ``synthesized`` has built in this process, in the order it built them."""
+    return list(_SYNTHESIZED)
+
+
 @functools.cache
 def synthesized(config: TapVpcConfig) -> tuple[TapVpcStack, Template]:
     """Synthesize ``config`` as ``cdk synth`` does, with the four nag packs (a finding raises), once per process.
 
     The nag report lands in ``validation-report.json`` of the app's output directory.
     """
+    _SYNTHESIZED.append(config)
     # aws-cdk-lib starts its jsii runtime on import (about a second): only the tools that synthesize pay.
     from aws_cdk import App
     from aws_cdk.assertions import Template
