@@ -16,6 +16,7 @@ from pathlib import Path
 from tap_vpc.fleet.declarations import ENVIRONMENTS_KEY
 from tap_vpc.settings.config import TapVpcConfig
 from tools import emulator
+from tools.assembly_cache import inputs_digest, is_current, stamp
 from tools.declared_environments import WAVES, deploy_waves
 from tools.deploy import FLEET_ASSEMBLY, Target, bootstrap_emulator, deploy, synth
 from tools.project import ToolError, cdk_json_context, config_for
@@ -71,13 +72,21 @@ def deploy_fleet(
 
     ``names`` (default: all) limits the deploy to those declared environments. Settings in
     ``extra`` apply to every environment. Bad settings raise ``ConfigError`` before anything is
-    synthesized.
+    synthesized. The assembly a synth of the same inputs wrote is deployed again without a synth
+    (``tools.assembly_cache``).
     """
     declared = selected_declarations(names)
     configs = {name: config_for(**{**extra, "environmentSuffix": name}) for name in declared}
     target = Target(server, quiet=quiet)
     first = next(iter(configs.values()))
-    synth(first, synth_context(extra, list(configs)), target, FLEET_ASSEMBLY)
+    context = synth_context(extra, list(configs))
+    digest = inputs_digest("app.py", context)
+    if is_current(FLEET_ASSEMBLY, digest):
+        if not quiet:
+            print(f"deploy: {FLEET_ASSEMBLY.name} is current (nothing it is synthesized from changed); no synth")
+    else:
+        synth(first, context, target, FLEET_ASSEMBLY)
+        stamp(FLEET_ASSEMBLY, digest)
     for config in {(config.account, config.region): config for config in configs.values()}.values():
         bootstrap_emulator(config, target, FLEET_ASSEMBLY)
     members: dict[str, FleetMember] = {}

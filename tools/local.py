@@ -14,12 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 from pathlib import Path
 
 from tap_vpc.fleet.overlaps import overlaps_within_groups
 from tap_vpc.settings.config import TapVpcConfig
 from tools import emulator
-from tools.cdk_cli import CONSUMER_APP, context_args
+from tools.assembly_cache import inputs_digest, is_current, stamp
+from tools.cdk_cli import CONSUMER_APP, cdk, context_args
 from tools.deploy import (
     EMULATOR_DEFAULT_ACCOUNT,
     FLEET_ASSEMBLY,
@@ -43,6 +45,8 @@ from tools.emulator_fleet import (
 from tools.project import ROOT, ToolError, config_for, run_cli
 
 STATE_DIR = ROOT / ".local"
+#: The example consumer's cloud assembly: synthesized, then deployed (again without a synth while current).
+CONSUMER_ASSEMBLY = ROOT / "cdk.consumer.out"
 OUTPUTS_DIR = ROOT / "cfn-outputs"
 DEFAULT_PORT = 4599
 
@@ -97,15 +101,29 @@ def deploy_consumer(config: TapVpcConfig, target: Target, state_dir: Path) -> di
         "account": config.account or EMULATOR_DEFAULT_ACCOUNT,
         "region": config.region,
     }
+    # Another team's app would import the installed tap-vpc package; here the repository stands in for it.
+    extra_env = {"PYTHONPATH": str(ROOT)}
+    digest = inputs_digest(CONSUMER_APP, consumer_context)
+    if is_current(CONSUMER_ASSEMBLY, digest):
+        if not target.quiet:
+            print(f"deploy: {CONSUMER_ASSEMBLY.name} is current (nothing it is synthesized from changed); no synth")
+    else:
+        shutil.rmtree(CONSUMER_ASSEMBLY, ignore_errors=True)
+        synth_args = ["synth", "--quiet", "--app", CONSUMER_APP, "--output", str(CONSUMER_ASSEMBLY)]
+        cdk(
+            [*synth_args, *context_args(consumer_context)],
+            {**target.environment(config), **extra_env},
+            capture=target.quiet,
+        )
+        stamp(CONSUMER_ASSEMBLY, digest)
     return deploy_stack(
         config,
         target,
         consumer_stack_name(config.environment_suffix),
-        ["--app", CONSUMER_APP, "--output", "cdk.consumer.out", *context_args(consumer_context)],
+        ["--app", str(CONSUMER_ASSEMBLY)],
         "never",
         state_dir / "consumer-outputs.json",
-        # Another team's app would import the installed tap-vpc package; here the repository stands in for it.
-        extra_env={"PYTHONPATH": str(ROOT)},
+        extra_env=extra_env,
     )
 
 
