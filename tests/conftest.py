@@ -2,8 +2,9 @@
 
 Each configuration is synthesized once per process (``tools.project.synthesized``). pytest-xdist
 runs the suite on two workers (``-n 2 --dist loadgroup`` in pyproject.toml): every test module that
-synthesizes in-process (``SYNTHESIZING``), and every test that takes a synthesized fixture, joins
-the xdist group ``full-synths``, which ``GroupScheduling`` sends to one worker as one unit, first.
+synthesizes through that cache (``SYNTHESIZING``), and every test that takes a synthesized session
+fixture, joins the xdist group ``full-synths``, which ``GroupScheduling`` sends to one worker as one
+unit, first.
 The integration suite is one group too (it deploys once per session). The other worker runs the
 rest: the subprocess, static-check and emulator-tool tests. A session fails when two workers
 synthesized the same configuration, so a test that synthesizes outside the group is found.
@@ -15,7 +16,9 @@ import functools
 import json
 import os
 import shutil
+import sys
 import tempfile
+import types
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from aws_cdk.assertions import Template
 from xdist.scheduler import LoadScopeScheduling
 
 from tap_vpc.settings.config import TapVpcConfig
-from tools.project import synthesize, synthesized_configs
+from tools.project import ROOT, synthesize, synthesized_configs
 
 
 @pytest.fixture(scope="session")
@@ -54,18 +57,17 @@ def template_with_paths(default_config: TapVpcConfig) -> Mapping[str, Any]:
     return synthesized_with_paths(default_config)
 
 
-#: The xdist group of every test that synthesizes a TapVpcStack or a CI roles stack in-process.
+#: The xdist group of every test that reads a synthesis shared by the session (a cached one, or a fixture's).
 FULL_SYNTHS_GROUP = "full-synths"
 #: The xdist group of the integration suite, and where it lives.
 INTEGRATION_GROUP = "integration"
 INTEGRATION_DIR = Path(__file__).resolve().parent / "integration"
-#: The functions that synthesize in-process, by module: a test module holding one joins the group.
+#: The functions that synthesize through the per-process cache (``tools.project.synthesized``), by
+#: module: a test module holding one joins the group. ``synth_app`` and the breach tests' helper
+#: build an App of their own each call, share nothing, and so run on either worker.
 SYNTHESIZING = {
     "tools.project": ("synthesized", "synthesize"),
     "tests.template_helpers": ("synthesized_with_paths",),
-    "tests.changed_synth": ("synth_environment_with",),
-    "tap_vpc.entrypoint": ("synth_app",),
-    "tests.ci_roles.synth": ("synth_ci_roles",),
 }
 #: Session fixtures that hold a synthesis (this file's, and tests/ci_roles/conftest.py's).
 SYNTHESIZED_FIXTURES = frozenset(
@@ -84,18 +86,56 @@ def _synthesizing_functions() -> tuple[object, ...]:
     )
 
 
-def _synthesizes(module: object) -> bool:
-    """Whether a test module holds one of the ``SYNTHESIZING`` functions (it imported it)."""
-    held = vars(module).values()
-    return any(value is function for value in held for function in _synthesizing_functions())
+def _names(code: types.CodeType) -> set[str]:
+    """The global names ``code`` and the functions nested in it use."""
+    nested = (const for const in code.co_consts if isinstance(const, types.CodeType))
+    return set(code.co_names).union(*(_names(inner) for inner in nested))
+
+
+def _ours(value: object) -> bool:
+    """Whether ``value`` is a function or module of this repository (not of an installed package)."""
+    path = getattr(value, "__file__", None) or getattr(getattr(value, "__code__", None), "co_filename", "")
+    return str(path).startswith(str(ROOT)) and ".venv" not in str(path)
+
+
+def _synthesizes(function: object, seen: frozenset[object] = frozenset()) -> bool:
+    """Whether ``function`` calls a ``SYNTHESIZING`` function, itself or through this repository's functions.
+
+    Follows the names its code uses: a global of its module, or an attribute of a module of ours it
+    imported (``network_model.build``).
+    """
+    code = getattr(function, "__code__", None)
+    module = sys.modules.get(getattr(function, "__module__", ""))
+    if code is None or module is None or function in seen:
+        return False
+    names = _names(code)
+    found = [vars(module).get(name) for name in names]
+    found += [
+        getattr(used, name, None)
+        for used in found
+        if isinstance(used, types.ModuleType) and _ours(used)
+        for name in names
+    ]
+    for used in found:
+        if any(used is synthesizing for synthesizing in _synthesizing_functions()):
+            return True
+        if isinstance(used, types.FunctionType) and _ours(used) and _synthesizes(used, seen | {function}):
+            return True
+    return False
 
 
 def group_of(item: pytest.Item) -> str | None:
-    """The xdist group ``item`` must run in, or None when any worker may run it."""
+    """The xdist group ``item`` must run in, or None when any worker may run it.
+
+    A test joins ``full-synths`` when it takes a ``SYNTHESIZED_FIXTURES`` fixture, or when it or one
+    of its fixtures calls a ``SYNTHESIZING`` function (directly or through its module's helpers).
+    """
     if INTEGRATION_DIR in item.path.parents:
         return INTEGRATION_GROUP
-    module = getattr(item, "module", None)
-    if SYNTHESIZED_FIXTURES & set(getattr(item, "fixturenames", ())) or (module is not None and _synthesizes(module)):
+    fixtures = getattr(item, "_fixtureinfo", None)
+    definitions = [d for defs in (fixtures.name2fixturedefs.values() if fixtures else ()) for d in defs]
+    functions = [getattr(item, "function", None), *(definition.func for definition in definitions)]
+    if SYNTHESIZED_FIXTURES & set(getattr(item, "fixturenames", ())) or any(_synthesizes(f) for f in functions):
         return FULL_SYNTHS_GROUP
     return None
 
