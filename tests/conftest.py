@@ -128,7 +128,8 @@ def group_of(item: pytest.Item) -> str | None:
     """The xdist group ``item`` must run in, or None when any worker may run it.
 
     A test joins ``full-synths`` when it takes a ``SYNTHESIZED_FIXTURES`` fixture, or when it or one
-    of its fixtures calls a ``SYNTHESIZING`` function (directly or through its module's helpers).
+    of its fixtures calls a ``SYNTHESIZING`` function (directly or through its module's helpers);
+    a test that takes a module-scoped fixture joins its module's group.
     """
     if INTEGRATION_DIR in item.path.parents:
         return INTEGRATION_GROUP
@@ -137,6 +138,10 @@ def group_of(item: pytest.Item) -> str | None:
     functions = [getattr(item, "function", None), *(definition.func for definition in definitions)]
     if SYNTHESIZED_FIXTURES & set(getattr(item, "fixturenames", ())) or any(_synthesizes(f) for f in functions):
         return FULL_SYNTHS_GROUP
+    # A module-scoped fixture (a wheel, an emulator, a Parquet file) is built once per worker that
+    # runs its module: keeping the module's tests together builds it once per session.
+    if any(definition.scope == "module" for definition in definitions):
+        return f"module:{item.path.relative_to(ROOT)}"
     return None
 
 
@@ -221,6 +226,12 @@ def _unit_synths() -> list[str]:
     return [repr(config) for config in synthesized_configs() if config not in _INTEGRATION_SYNTHS]
 
 
+def synthesized_twice(by_process: list[list[str]]) -> list[str]:
+    """The configurations that more than one process's list names (each process synthesizes one once)."""
+    built = [config for configs in by_process for config in configs]
+    return sorted({config for config in built if built.count(config) > 1})
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run where integration tests skip, or where two workers synthesized one configuration, fails.
 
@@ -234,8 +245,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _SYNTHESIZED_BY.append(_unit_synths())
     if GROUPS_ENV in os.environ:
         shutil.rmtree(os.environ.pop(GROUPS_ENV), ignore_errors=True)
-    built = [config for configs in _SYNTHESIZED_BY for config in configs]
-    twice = sorted({config for config in built if built.count(config) > 1})
+    twice = synthesized_twice(_SYNTHESIZED_BY)
     if _SKIPPED_INTEGRATION:
         print(f"\nintegration tests skipped, which counts as a failure: {_SKIPPED_INTEGRATION}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
