@@ -110,3 +110,27 @@ def test_the_consumer_is_synthesized_once_then_deployed_from_its_assembly(
     assert "environmentSuffix=dev" in calls[0]
     assert deploys == [["--app", str(tmp_path / "cdk.consumer.out")]] * 2
     assert json.loads((tmp_path / "cdk.consumer.out" / "manifest.json").read_text()) == {}
+
+
+def test_make_diff_reads_the_assembly_make_local_wrote_and_synthesizes_after_a_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = Recorder()
+    assembly = tmp_path / "cdk.fleet.out"
+    monkeypatch.setattr(emulator_fleet, "FLEET_ASSEMBLY", assembly)
+    monkeypatch.setattr(local, "FLEET_ASSEMBLY", assembly)
+    monkeypatch.setattr(emulator_fleet, "synth", recorder.synth)
+    monkeypatch.setattr(Emulator, "is_up", lambda self: True)
+    diffed: list[list[str]] = []
+
+    def cdk_diff(config: Any, target: Any, args: list[str]) -> bool:
+        diffed.append(args)
+        return False  # no difference
+
+    monkeypatch.setattr(local, "cdk_diff", cdk_diff)
+    local.diff(1, {}, ["dev"])
+    local.diff(1, {}, ["dev"])
+    assert recorder.synths == [{"environmentSuffix": "dev"}]
+    local.diff(1, {"natGateways": "1"}, ["dev"])
+    assert recorder.synths == [{"environmentSuffix": "dev"}, {"natGateways": "1", "environmentSuffix": "dev"}]
+    assert diffed == [["--app", str(assembly), "TapVpcStack-dev", "--method=template", "--fail"]] * 3

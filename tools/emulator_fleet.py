@@ -60,6 +60,22 @@ def synth_context(extra: dict[str, str], names: Sequence[str]) -> dict[str, str]
     return {**extra, "environmentSuffix": names[0]} if len(names) == 1 else extra
 
 
+def synthesize_unless_current(first: TapVpcConfig, context: dict[str, str], target: Target) -> None:
+    """Synthesize app.py with ``context`` into ``FLEET_ASSEMBLY``, unless a synth of the same inputs wrote it.
+
+    ``synth`` removes the old assembly, stamp included, and the stamp is written only once the synth
+    succeeded: an assembly a failed synth left is never taken for current (``tools.assembly_cache``).
+    ``make local`` and ``make diff`` both go through here; ``make deploy`` always synthesizes.
+    """
+    digest = inputs_digest("app.py", context)
+    if is_current(FLEET_ASSEMBLY, digest):
+        if not target.quiet:
+            print(f"deploy: {FLEET_ASSEMBLY.name} is current (nothing it is synthesized from changed); no synth")
+        return
+    synth(first, context, target, FLEET_ASSEMBLY)
+    stamp(FLEET_ASSEMBLY, digest)
+
+
 def deploy_fleet(
     server: emulator.Emulator,
     extra: dict[str, str],
@@ -79,14 +95,7 @@ def deploy_fleet(
     configs = {name: config_for(**{**extra, "environmentSuffix": name}) for name in declared}
     target = Target(server, quiet=quiet)
     first = next(iter(configs.values()))
-    context = synth_context(extra, list(configs))
-    digest = inputs_digest("app.py", context)
-    if is_current(FLEET_ASSEMBLY, digest):
-        if not quiet:
-            print(f"deploy: {FLEET_ASSEMBLY.name} is current (nothing it is synthesized from changed); no synth")
-    else:
-        synth(first, context, target, FLEET_ASSEMBLY)
-        stamp(FLEET_ASSEMBLY, digest)
+    synthesize_unless_current(first, synth_context(extra, list(configs)), target)
     for config in {(config.account, config.region): config for config in configs.values()}.values():
         bootstrap_emulator(config, target, FLEET_ASSEMBLY)
     members: dict[str, FleetMember] = {}

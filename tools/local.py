@@ -41,6 +41,7 @@ from tools.emulator_fleet import (
     live_vpc_cidrs,
     selected_declarations,
     synth_context,
+    synthesize_unless_current,
 )
 from tools.project import ROOT, ToolError, config_for, run_cli
 
@@ -215,7 +216,7 @@ def diff(port: int, extra: dict[str, str], names: list[str] | None = None) -> No
     if not server.is_up():
         raise ToolError(f"no emulator answers at {server.endpoint}: run `make local` first")
     target = Target(server)
-    synth(next(iter(configs.values())), synth_context(extra, list(configs)), target, FLEET_ASSEMBLY)
+    synthesize_unless_current(next(iter(configs.values())), synth_context(extra, list(configs)), target)
     differing = []
     for batch in deploy_batches(declared):
         stacks = [configs[name].stack_name for name in batch]
