@@ -13,6 +13,7 @@ synthesized the same configuration, so a test that synthesizes outside the group
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import os
 import shutil
@@ -104,6 +105,7 @@ def _synthesizes(function: object, seen: frozenset[object] = frozenset()) -> boo
     Follows the names its code uses: a global of its module, or an attribute of a module of ours it
     imported (``network_model.build``).
     """
+    function = inspect.unwrap(function) if callable(function) else function
     code = getattr(function, "__code__", None)
     module = sys.modules.get(getattr(function, "__module__", ""))
     if code is None or module is None or function in seen:
@@ -119,6 +121,8 @@ def _synthesizes(function: object, seen: frozenset[object] = frozenset()) -> boo
     for used in found:
         if any(used is synthesizing for synthesizing in _synthesizing_functions()):
             return True
+        # A cached helper (``functools.cache``) is a wrapper object: its code is the wrapped function's.
+        used = inspect.unwrap(used) if callable(used) else used
         if isinstance(used, types.FunctionType) and _ours(used) and _synthesizes(used, seen | {function}):
             return True
     return False

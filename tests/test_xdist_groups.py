@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from tap_vpc.entrypoint import synth_app
@@ -24,6 +25,11 @@ def through_a_module_of_ours() -> Any:
     return project.synthesize(TapVpcConfig()), template_helpers.synthesized_with_paths(TapVpcConfig())
 
 
+@functools.cache
+def through_a_cached_helper() -> Any:
+    return reads_the_cache()
+
+
 def in_a_nested_function() -> Any:
     def later() -> Any:
         return synthesized(TapVpcConfig())
@@ -44,6 +50,8 @@ def test_a_function_that_reaches_the_synth_cache_joins_the_group() -> None:
     assert _synthesizes(through_a_helper_of_this_module)
     assert _synthesizes(through_a_module_of_ours)
     assert _synthesizes(in_a_nested_function)
+    assert _synthesizes(through_a_cached_helper)
+    assert _synthesizes(lambda: through_a_cached_helper())
 
 
 def test_a_function_with_an_app_of_its_own_or_none_runs_anywhere() -> None:
