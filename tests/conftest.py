@@ -99,11 +99,33 @@ def _ours(value: object) -> bool:
     return str(path).startswith(str(ROOT)) and ".venv" not in str(path)
 
 
+@functools.cache
+def _members_named() -> dict[str, tuple[object, ...]]:
+    """Name -> the functions behind every method and property of that name of this repository's classes.
+
+    A call through an object (``item.network``, a property of tools.docs' ``DocumentedConfig``)
+    names no global: any of our classes' members of that name may be what it reaches.
+    """
+    members: dict[str, list[object]] = {}
+    for module in list(sys.modules.values()):
+        if not isinstance(module, types.ModuleType) or not _ours(module):
+            continue
+        for kind in vars(module).values():
+            if not isinstance(kind, type) or kind.__module__ != module.__name__:
+                continue
+            for name, member in vars(kind).items():
+                function = member.fget if isinstance(member, property) else getattr(member, "__func__", member)
+                if isinstance(function, types.FunctionType):
+                    members.setdefault(name, []).append(function)
+    return {name: tuple(functions) for name, functions in members.items()}
+
+
 def _synthesizes(function: object, seen: frozenset[object] = frozenset()) -> bool:
     """Whether ``function`` calls a ``SYNTHESIZING`` function, itself or through this repository's functions.
 
-    Follows the names its code uses: a global of its module, or an attribute of a module of ours it
-    imported (``network_model.build``).
+    Follows the names its code uses: a global of its module, an attribute of a module of ours it
+    imported (``network_model.build``), and any method or property of that name of a class of ours
+    (``item.network``).
     """
     function = inspect.unwrap(function) if callable(function) else function
     code = getattr(function, "__code__", None)
@@ -118,6 +140,7 @@ def _synthesizes(function: object, seen: frozenset[object] = frozenset()) -> boo
         if isinstance(used, types.ModuleType) and _ours(used)
         for name in names
     ]
+    found += [member for name in names for member in _members_named().get(name, ())]
     for used in found:
         if any(used is synthesizing for synthesizing in _synthesizing_functions()):
             return True

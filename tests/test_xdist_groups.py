@@ -30,6 +30,16 @@ def through_a_cached_helper() -> Any:
     return reads_the_cache()
 
 
+class Documented:
+    @property
+    def template_of_the_probe(self) -> Any:
+        return reads_the_cache()
+
+
+def through_a_property_of_a_class_of_ours(documented: Any) -> Any:
+    return documented.template_of_the_probe
+
+
 def in_a_nested_function() -> Any:
     def later() -> Any:
         return synthesized(TapVpcConfig())
@@ -50,6 +60,7 @@ def test_a_function_that_reaches_the_synth_cache_joins_the_group() -> None:
     assert _synthesizes(through_a_helper_of_this_module)
     assert _synthesizes(through_a_module_of_ours)
     assert _synthesizes(in_a_nested_function)
+    assert _synthesizes(through_a_property_of_a_class_of_ours)
     assert _synthesizes(through_a_cached_helper)
     assert _synthesizes(lambda: through_a_cached_helper())
 
