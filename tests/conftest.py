@@ -29,7 +29,8 @@ from aws_cdk.assertions import Template
 from xdist.scheduler import LoadScopeScheduling
 
 from tap_vpc.settings.config import TapVpcConfig
-from tools.project import ROOT, synthesize, synthesized_configs
+from tests.template_helpers import synthesized_with_paths
+from tools.project import ROOT, synthesize, synthesized, synthesized_configs
 
 
 @pytest.fixture(scope="session")
@@ -53,8 +54,6 @@ def template_json(template: Template) -> Mapping[str, Any]:
 @pytest.fixture(scope="session")
 def template_with_paths(default_config: TapVpcConfig) -> Mapping[str, Any]:
     """The same template with each resource's ``aws:cdk:path``, as ``cdk synth`` writes it: find by construct path."""
-    from tests.template_helpers import synthesized_with_paths  # local: only the tests that find by path load it
-
     return synthesized_with_paths(default_config)
 
 
@@ -63,28 +62,16 @@ FULL_SYNTHS_GROUP = "full-synths"
 #: The xdist group of the integration suite, and where it lives.
 INTEGRATION_GROUP = "integration"
 INTEGRATION_DIR = Path(__file__).resolve().parent / "integration"
-#: The functions that synthesize through the per-process cache (``tools.project.synthesized``), by
-#: module: a test module holding one joins the group. ``synth_app`` and the breach tests' helper
-#: build an App of their own each call, share nothing, and so run on either worker.
-SYNTHESIZING = {
-    "tools.project": ("synthesized", "synthesize"),
-    "tests.template_helpers": ("synthesized_with_paths",),
-}
+#: The functions that synthesize through the per-process cache (``tools.project.synthesized``): a
+#: test that reaches one joins the group. ``synth_app`` and the breach tests' helper build an App of
+#: their own each call, share nothing, and so run on either worker.
+SYNTHESIZING = (synthesized, synthesize, synthesized_with_paths)
 #: Session fixtures that hold a synthesis (this file's, and tests/ci_roles/conftest.py's).
 SYNTHESIZED_FIXTURES = frozenset(
     {"template", "template_json", "template_with_paths", "default_config", "roles_template", "direct_template"}
 )
 #: Where the xdist controller tells its workers to write their tests' groups (a folder).
 GROUPS_ENV = "TAP_VPC_XDIST_GROUPS"
-
-
-@functools.cache
-def _synthesizing_functions() -> tuple[object, ...]:
-    import importlib
-
-    return tuple(
-        getattr(importlib.import_module(module), name) for module, names in SYNTHESIZING.items() for name in names
-    )
 
 
 def _names(code: types.CodeType) -> set[str]:
@@ -142,7 +129,7 @@ def _synthesizes(function: object, seen: frozenset[object] = frozenset()) -> boo
     ]
     found += [member for name in names for member in _members_named().get(name, ())]
     for used in found:
-        if any(used is synthesizing for synthesizing in _synthesizing_functions()):
+        if any(used is synthesizing for synthesizing in SYNTHESIZING):
             return True
         # A cached helper (``functools.cache``) is a wrapper object: its code is the wrapped function's.
         used = inspect.unwrap(used) if callable(used) else used
